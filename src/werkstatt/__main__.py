@@ -1,0 +1,3 @@
+from werkstatt.cli import main
+
+main()

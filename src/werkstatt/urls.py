@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("werkstatt.network.api_urls")),
+    path("api/v1/", include("werkstatt.accounts.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("konto/", include("werkstatt.accounts.urls")),
+    path("jobs/", include("werkstatt.jobs.urls")),
+    path("netzwerk/", include("werkstatt.network.urls")),
+    path("", include("werkstatt.web.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
