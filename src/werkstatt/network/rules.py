@@ -1,0 +1,59 @@
+"""Who may do what in the network directory. Views, the API and templates all ask these."""
+
+from __future__ import annotations
+
+import rules
+
+from werkstatt.accounts.rules import is_network_moderator, is_superuser
+
+from .models import Organisation, OrganisationMembership
+
+
+@rules.predicate
+def is_public_organisation(user, organisation: Organisation | None) -> bool:
+    return organisation is not None and organisation.is_public
+
+
+@rules.predicate
+def is_organisation_admin(user, organisation: Organisation | None) -> bool:
+    if not user.is_authenticated or organisation is None:
+        return False
+    return OrganisationMembership.objects.filter(
+        user=user,
+        organisation=organisation,
+        role=OrganisationMembership.Role.ADMIN,
+        status=OrganisationMembership.Status.ACTIVE,
+    ).exists()
+
+
+@rules.predicate
+def is_organisation_member(user, organisation: Organisation | None) -> bool:
+    if not user.is_authenticated or organisation is None:
+        return False
+    return OrganisationMembership.objects.filter(
+        user=user, organisation=organisation, status=OrganisationMembership.Status.ACTIVE
+    ).exists()
+
+
+@rules.predicate
+def has_membership(user, organisation: Organisation | None) -> bool:
+    if not user.is_authenticated or organisation is None:
+        return False
+    return OrganisationMembership.objects.filter(user=user, organisation=organisation).exists()
+
+
+can_curate = is_network_moderator | is_superuser
+
+rules.add_perm(
+    "network.view_organisation",
+    is_public_organisation | is_organisation_member | can_curate,
+)
+rules.add_perm("network.change_organisation", is_organisation_admin | can_curate)
+rules.add_perm("network.view_organisation_history", is_organisation_admin | can_curate)
+rules.add_perm("network.manage_memberships", is_organisation_admin | can_curate)
+rules.add_perm(
+    "network.join_organisation",
+    rules.is_authenticated & is_public_organisation & ~has_membership,
+)
+rules.add_perm("network.import_organisations", can_curate)
+rules.add_perm("network.add_organisation", rules.is_authenticated)
