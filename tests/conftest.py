@@ -11,6 +11,9 @@ os.environ.setdefault("WERKSTATT_JOBS_MODE", "sync")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # pytest-django reads the settings before this file sets WERKSTATT_JOBS_MODE, so set it here:
+    # jobs run at once, in the test's transaction.
+    settings.JOBS_MODE = "sync"
     # Tests serve static files from the source tree, not from a collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,

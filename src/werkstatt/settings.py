@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
 # needed, the default); "worker": leave it in the database queue for `werkstatt worker` processes;
 # "sync": run it at once in the caller (tests).
 JOBS_MODE = os.environ.get("WERKSTATT_JOBS_MODE", "thread")
+# A running job whose worker has not shown a sign of life for this long is queued again (or
+# failed after JOBS_MAX_ATTEMPTS attempts).
+JOBS_STALE_MINUTES = float(os.environ.get("WERKSTATT_JOBS_STALE_MINUTES", "10"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("WERKSTATT_JOBS_MAX_ATTEMPTS", "3"))
 
 CACHES = {
     "default": {
