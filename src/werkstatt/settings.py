@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "werkstatt.web",
@@ -94,6 +95,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Accessible fields everywhere: labels, required markers, linked help and errors (web/forms.py).
+FORM_RENDERER = "werkstatt.web.forms.WerkstattFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite (with WAL, see werkstatt.web.apps) by default; PostgreSQL via DATABASE_URL.
@@ -255,6 +259,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read the network directory and search it; organisation admins write.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "werkstatt.network.models.Organisation.Kind",
+        "RegionKindEnum": "werkstatt.network.models.Region.Kind",
+    },
+    # Redoc from our own static files (drf-spectacular-sidecar): no CDN, works offline and
+    # under the CSP (the docs view in network/api.py relaxes only what Redoc needs).
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Background jobs -------------------------------------------------------------------------
