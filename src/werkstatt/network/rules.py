@@ -49,6 +49,8 @@ rules.add_perm(
     is_public_organisation | is_organisation_member | can_curate,
 )
 rules.add_perm("network.change_organisation", is_organisation_admin | can_curate)
+# Lists: curators see non-public organisations too (the API and the directory filter by it).
+rules.add_perm("network.view_private_organisations", can_curate)
 rules.add_perm("network.view_organisation_history", is_organisation_admin | can_curate)
 rules.add_perm("network.manage_memberships", is_organisation_admin | can_curate)
 rules.add_perm(
