@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sites",
     "rules.apps.AutodiscoverRulesConfig",
+    # Our apps come before allauth so that their templates (account/*.html) override allauth's.
+    "werkstatt.web",
+    "werkstatt.accounts",
     "allauth",
     "allauth.account",
     "rest_framework",
@@ -54,8 +57,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
-    "werkstatt.web",
-    "werkstatt.accounts",
     "werkstatt.jobs",
     "werkstatt.network",
 ]
@@ -150,6 +151,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_FORMS = {"signup": "werkstatt.accounts.forms.SignupForm"}
+# Too many failed logins answer with the 429 page (accounts/adapter.py), not only a form error.
+ACCOUNT_ADAPTER = "werkstatt.accounts.adapter.AccountAdapter"
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
