@@ -297,3 +297,88 @@ class SearchTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "term"], name="unique_search_term")
         ]
+
+
+class ImportBatch(models.Model):
+    """One uploaded member list on its way into the directory (network/services/importer.py).
+
+    The file stays in MEDIA; the mapping, the analysed rows (ImportRow) and the report live here,
+    not in the session, so a moderator can come back to it and the commit can run in a worker.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        ANALYSING = "analysing", _("Being checked")
+        ANALYSED = "analysed", _("Checked, ready to import")
+        QUEUED = "queued", _("Queued for import")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed, nothing imported")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sheet = models.CharField(_("worksheet"), max_length=100, blank=True)
+    info = models.JSONField(default=dict, blank=True)  # format, encoding, headers, warnings
+    mapping = models.JSONField(default=dict, blank=True)  # field -> column index
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
+    )
+    report = models.JSONField(default=dict, blank=True)
+    job_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    committed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportRow(models.Model):
+    """One data row of an import, as checked for the preview, and what became of it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        DUPLICATE = "duplicate", _("Possible duplicate")
+        FILE_DUPLICATE = "file_duplicate", _("Duplicate within the file")
+        REJECTED = "rejected", _("Rejected")
+
+    class Decision(models.TextChoices):
+        CREATE = "create", _("Create")
+        MERGE = "merge", _("Merge into the existing organisation")
+        SKIP = "skip", _("Skip")
+
+    class Result(models.TextChoices):
+        CREATED = "created", _("Created")
+        MERGED = "merged", _("Merged")
+        SKIPPED = "skipped", _("Skipped")
+        REJECTED = "rejected", _("Rejected")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()  # the row number in the file
+    values = models.JSONField(default=dict)  # field -> cleaned value
+    status = models.CharField(max_length=16, choices=Status.choices, db_index=True)
+    issues = models.JSONField(default=list, blank=True)  # [{"code", "params", "level"}]
+    match = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    match_score = models.FloatField(null=True, blank=True)
+    match_reasons = models.JSONField(default=list, blank=True)
+    duplicate_of_row = models.PositiveIntegerField(null=True, blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    result = models.CharField(max_length=8, choices=Result.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="unique_import_row")
+        ]
