@@ -1,0 +1,126 @@
+"""Writes and exports for a person's own account: profile, personal data, deletion, API token.
+
+Each `do_*` function makes one change atomically; views call them after their forms validated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from .models import User
+
+
+@transaction.atomic
+def do_update_profile(user: User, *, name: str, language: str) -> User:
+    user.name = name
+    user.language = language
+    user.save(update_fields=["name", "language"])
+    return user
+
+
+@transaction.atomic
+def do_delete_account(user: User) -> None:
+    """Delete the person. Memberships, roles, e-mail addresses and the token go with them
+    (CASCADE); records that others still need (jobs, change history) keep no link to them
+    (SET_NULL on those relations)."""
+    User.objects.filter(pk=user.pk).delete()
+
+
+@transaction.atomic
+def do_regenerate_api_token(user: User) -> Token:
+    """Replace the person's API token with a new one; the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _history_models() -> list[type[models.Model]]:
+    """Every simple_history model whose entries record who made a change."""
+    found = []
+    for model in apps.get_models():
+        if not model.__name__.startswith("Historical"):
+            continue
+        try:
+            field = model._meta.get_field("history_user")
+        except Exception:  # noqa: S112 - not a history model
+            continue
+        if field.related_model is User:
+            found.append(model)
+    return found
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything Werkstatt stores about this person, as JSON-ready data (DSGVO Art. 15/20).
+
+    Only the person's own rows: never anything about other people.
+    """
+    from allauth.account.models import EmailAddress
+
+    data: dict[str, Any] = {
+        "exported": timezone.now().isoformat(),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "is_staff": user.is_staff,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "space_roles": [
+            {
+                "space": r.space.name,
+                "space_kind": r.space.kind,
+                "role": r.role,
+                "since": _iso(r.created),
+            }
+            for r in user.space_roles.select_related("space").order_by("space__name", "role")
+        ],
+        "api_token": {
+            "exists": Token.objects.filter(user=user).exists(),
+        },
+    }
+    if apps.is_installed("werkstatt.network"):
+        membership = apps.get_model("network", "OrganisationMembership")
+        data["organisation_memberships"] = [
+            {
+                "organisation": m.organisation.name,
+                "organisation_slug": m.organisation.slug,
+                "role": m.role,
+                "status": m.status,
+                "since": _iso(m.created),
+            }
+            for m in membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
+    if apps.is_installed("werkstatt.jobs"):
+        job = apps.get_model("jobs", "Job")
+        data["jobs"] = [
+            {"kind": j.kind, "title": j.title, "status": j.status, "created": _iso(j.created)}
+            for j in job.objects.filter(created_by=user).order_by("created")
+        ]
+    changes = []
+    for model in _history_models():
+        for entry in model.objects.filter(history_user=user).order_by("history_date"):
+            changes.append(
+                {
+                    "what": model._meta.model_name.removeprefix("historical"),
+                    "object": str(entry),
+                    "type": entry.history_type,
+                    "date": _iso(entry.history_date),
+                }
+            )
+    data["changes_made"] = changes
+    return data
