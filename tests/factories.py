@@ -195,3 +195,15 @@ class OrganisationMembershipFactory(DjangoModelFactory):
 
 class OrganisationAdminFactory(OrganisationMembershipFactory):
     role = OrganisationMembership.Role.ADMIN
+
+
+class JobFactory(DjangoModelFactory):
+    """A queued background job (nothing runs it: create it, don't enqueue it)."""
+
+    class Meta:
+        model = "jobs.Job"
+
+    kind = "jobs.check"
+    title = factory.Sequence(lambda n: f"Job {n}")
+    payload = factory.LazyFunction(dict)
+    created_by = factory.SubFactory(UserFactory)

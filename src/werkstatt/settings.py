@@ -31,7 +31,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("WERKSTATT_DEBUG", False)
 # A fixed key would be a secret in the repository; without one, each development start makes a
 # key of its own (sessions then end with the process). Production must set WERKSTATT_SECRET_KEY.
+if env_bool("WERKSTATT_PRODUCTION") and not os.environ.get("WERKSTATT_SECRET_KEY"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "WERKSTATT_PRODUCTION=1 needs WERKSTATT_SECRET_KEY: 50 or more random characters, the "
+        "same on every app server and worker, e.g. from "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 SECRET_KEY = os.environ.get("WERKSTATT_SECRET_KEY") or "dev-insecure-" + os.urandom(32).hex()
+# Old keys, comma-separated, still accepted for signatures while sessions move to the new key.
+SECRET_KEY_FALLBACKS = env_list("WERKSTATT_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("WERKSTATT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("WERKSTATT_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("WERKSTATT_SITE_URL", "http://127.0.0.1:8000")

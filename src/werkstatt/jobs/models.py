@@ -76,3 +76,13 @@ class Job(models.Model):
         if not self.progress_total:
             return None
         return max(0, min(100, self.progress_done * 100 // self.progress_total))
+
+    @property
+    def result_link(self) -> str:
+        """result_url if it is a path on this site or an http(s) address, else ""."""
+        url = self.result_url.strip()
+        if (url.startswith("/") and not url.startswith("//")) or url.startswith(
+            ("https://", "http://")
+        ):
+            return url
+        return ""

@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -158,6 +159,27 @@ def requeue_stale(*, now: datetime | None = None) -> tuple[int, int]:
     if requeued or failed:
         logger.warning("Stale jobs: %d queued again, %d given up", requeued, failed)
     return requeued, failed
+
+
+def requeue(job_ids: Iterable[int]) -> int:
+    """Queue failed jobs again (e.g. after fixing what made them fail); returns how many.
+
+    In thread mode a new thread picks them up; in sync mode they stay queued.
+    """
+    ids = list(job_ids)
+    count = Job.objects.filter(pk__in=ids, status=Job.Status.FAILED).update(
+        status=Job.Status.QUEUED,
+        locked_by="",
+        started=None,
+        finished=None,
+        heartbeat=None,
+        error="",
+        attempts=0,
+    )
+    if count and jobs_mode() == "thread":
+        first = min(ids)
+        transaction.on_commit(lambda: start_thread(first))
+    return count
 
 
 # --- Running -----------------------------------------------------------------------------------
@@ -327,7 +349,7 @@ def _run_in_thread(job_id: int) -> None:
     worker = worker_id("thread")
     try:
         requeue_stale()
-        job = claim(worker, job_id=job_id)
+        job = claim(worker, job_id=job_id) or claim(worker)
         while job is not None:
             run_job(job, worker=worker, live=True)
             job = claim(worker)
