@@ -8,6 +8,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from werkstatt.network.api import UserLanguageMixin
 from werkstatt.network.models import OrganisationMembership
 
 from .models import SpaceRole
@@ -48,7 +49,7 @@ class MeSerializer(serializers.Serializer):
     roles = SpaceRoleSerializer(many=True, help_text=_("Roles in spaces, e.g. moderator"))
 
 
-class MeView(APIView):
+class MeView(UserLanguageMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(

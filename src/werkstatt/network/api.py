@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -45,6 +46,21 @@ from .models import (
 )
 
 SAFE_METHODS = permissions.SAFE_METHODS
+
+# --- Language ---------------------------------------------------------------------------------
+
+
+class UserLanguageMixin:
+    """Answer in the language the client asks for (Accept-Language, or the language cookie).
+
+    The pages take the language from the URL prefix, and LocaleMiddleware gives unprefixed URLs
+    (all of /api/) the default language; an API client says what it wants in its headers.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        super().initial(request, *args, **kwargs)
+
 
 # --- Permissions ------------------------------------------------------------------------------
 
@@ -323,6 +339,7 @@ ORGANISATION_EXAMPLE = OpenApiExample(
 )
 @extend_schema(tags=["organisations"])
 class OrganisationViewSet(
+    UserLanguageMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -386,7 +403,7 @@ class OrganisationViewSet(
         return self.partial_update(request, *args, **kwargs)
 
 
-class NestedMixin:
+class NestedMixin(UserLanguageMixin):
     # Sites and contacts of the organisation named in the URL, checked as that organisation.
 
     nested = True
@@ -530,7 +547,7 @@ class ContactViewSet(NestedMixin, viewsets.ModelViewSet):
     ],
     responses={200: s.SearchResponseSerializer},
 )
-class SearchView(generics.GenericAPIView):
+class SearchView(UserLanguageMixin, generics.GenericAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.SearchResponseSerializer
     pagination_class = None
@@ -560,7 +577,7 @@ def reference(cls):
 
 @reference
 @extend_schema(tags=["reference data"], summary=_("Regions (districts and district-free cities)"))
-class RegionList(generics.ListAPIView):
+class RegionList(UserLanguageMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.RegionSerializer
     queryset = Region.objects.select_related("parent")
@@ -569,7 +586,7 @@ class RegionList(generics.ListAPIView):
 
 @reference
 @extend_schema(tags=["reference data"], summary=_("Sectors (WZ 2008)"))
-class SectorList(generics.ListAPIView):
+class SectorList(UserLanguageMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.SectorSerializer
     queryset = Sector.objects.all()
@@ -584,7 +601,7 @@ class SectorList(generics.ListAPIView):
 
 @reference
 @extend_schema(tags=["reference data"], summary=_("Certifications"))
-class CertificationList(generics.ListAPIView):
+class CertificationList(UserLanguageMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.CertificationSerializer
     queryset = Certification.objects.all()
@@ -593,7 +610,7 @@ class CertificationList(generics.ListAPIView):
 
 @reference
 @extend_schema(tags=["reference data"], summary=_("Materials"))
-class MaterialList(generics.ListAPIView):
+class MaterialList(UserLanguageMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.MaterialSerializer
     queryset = Material.objects.all()
@@ -606,7 +623,7 @@ class MaterialList(generics.ListAPIView):
     summary=_("Capabilities as a tree (DIN 8580 and services)"),
     responses={200: s.CapabilityNodeSerializer(many=True)},
 )
-class CapabilityTree(APIView):
+class CapabilityTree(UserLanguageMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     def get(self, request):
