@@ -1,0 +1,148 @@
+"""The search index: SearchTerm rows (term, reversed term, weight) per organisation.
+
+`reindex(ids)` rebuilds the rows of some organisations, `reindex_all()` of all of them. Both work
+in batches with a fixed number of queries per batch (no query per organisation) and
+`bulk_create`, so 50,000 organisations index in minutes. The text analysis is
+`werkstatt.engines.text.index_terms`; this module only gathers the texts and their field weights.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import translation
+
+from werkstatt.engines.text import index_terms, reverse
+
+from ..models import Capability, Organisation, SearchTerm, Site
+
+BATCH_SIZE = 1000
+
+# Field weights: a word in the name counts most, then what the organisation can do, then the
+# free description. Tuned by hand on the demo data; see tests/network/test_search.py.
+WEIGHT_NAME = 3.0
+WEIGHT_CAPABILITY = 2.0
+WEIGHT_CERTIFICATION = 2.0
+WEIGHT_KIND = 1.5
+WEIGHT_MATERIAL = 1.5
+WEIGHT_CAPABILITY_PARENT = 0.5
+WEIGHT_SECTOR = 1.0
+WEIGHT_DESCRIPTION = 1.0
+WEIGHT_PLACE = 1.0
+
+Progress = Callable[[int, int], None]
+
+
+def _kind_labels() -> dict[str, str]:
+    labels: dict[str, list[str]] = defaultdict(list)
+    for language in ("de", "en"):
+        with translation.override(language):
+            for value, label in Organisation.Kind.choices:
+                labels[value].append(str(label))
+    return {value: " ".join(names) for value, names in labels.items()}
+
+
+def _capability_texts() -> tuple[dict[int, str], dict[int, str]]:
+    """Capability id -> its own names and synonyms; id -> names of its ancestors."""
+    rows = {
+        pk: (parent_id, " ".join(p for p in (name_de, name_en, synonyms.replace(",", " ")) if p))
+        for pk, parent_id, name_de, name_en, synonyms in Capability.objects.values_list(
+            "pk", "parent_id", "name_de", "name_en", "synonyms"
+        )
+    }
+    own = {pk: text for pk, (_, text) in rows.items()}
+    ancestors: dict[int, str] = {}
+    for pk, (parent_id, _) in rows.items():
+        names = []
+        seen = set()
+        while parent_id is not None and parent_id in rows and parent_id not in seen:
+            seen.add(parent_id)
+            names.append(rows[parent_id][1])
+            parent_id = rows[parent_id][0]
+        ancestors[pk] = " ".join(names)
+    return own, ancestors
+
+
+def _m2m_texts(through, target: str, columns: tuple[str, ...], ids: list[int]) -> dict[int, str]:
+    texts: dict[int, list[str]] = defaultdict(list)
+    fields = ["organisation_id", *(f"{target}__{c}" for c in columns)]
+    for row in through.objects.filter(organisation_id__in=ids).values_list(*fields):
+        texts[row[0]].extend(str(v) for v in row[1:] if v)
+    return {pk: " ".join(parts) for pk, parts in texts.items()}
+
+
+def _build_rows(ids: list[int], kind_labels, capability_own, capability_ancestors) -> list:
+    orgs = list(
+        Organisation.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "kind", "description", "capabilities_text", "capacities",
+            "region__name_de", "region__name_en",
+        )
+    )
+    caps: dict[int, list[str]] = defaultdict(list)
+    cap_parents: dict[int, list[str]] = defaultdict(list)
+    through = Organisation.capabilities.through
+    for org_id, cap_id in through.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", "capability_id"
+    ):
+        caps[org_id].append(capability_own.get(cap_id, ""))
+        cap_parents[org_id].append(capability_ancestors.get(cap_id, ""))
+    certs = _m2m_texts(
+        Organisation.certifications.through, "certification", ("code", "name_de", "name_en"), ids
+    )
+    materials = _m2m_texts(
+        Organisation.materials.through, "material", ("name_de", "name_en"), ids
+    )
+    sectors = _m2m_texts(Organisation.sectors.through, "sector", ("name_de", "name_en"), ids)
+    places: dict[int, list[str]] = defaultdict(list)
+    for org_id, city, postcode, region_de, region_en in Site.objects.filter(
+        organisation_id__in=ids
+    ).values_list("organisation_id", "city", "postcode", "region__name_de", "region__name_en"):
+        places[org_id].extend(v for v in (city, postcode, region_de, region_en) if v)
+
+    rows = []
+    for pk, name, kind, description, capabilities_text, capacities, region_de, region_en in orgs:
+        fields = [
+            (name, WEIGHT_NAME),
+            (kind_labels.get(kind, ""), WEIGHT_KIND),
+            (" ".join(caps.get(pk, [])), WEIGHT_CAPABILITY),
+            (capabilities_text, WEIGHT_CAPABILITY),
+            (" ".join(cap_parents.get(pk, [])), WEIGHT_CAPABILITY_PARENT),
+            (certs.get(pk, ""), WEIGHT_CERTIFICATION),
+            (materials.get(pk, ""), WEIGHT_MATERIAL),
+            (sectors.get(pk, ""), WEIGHT_SECTOR),
+            (description, WEIGHT_DESCRIPTION),
+            (capacities, WEIGHT_DESCRIPTION),
+            (" ".join([*places.get(pk, []), region_de or "", region_en or ""]), WEIGHT_PLACE),
+        ]
+        for term, weight in index_terms(fields).items():
+            rows.append(
+                SearchTerm(organisation_id=pk, term=term, reversed_term=reverse(term), weight=weight)
+            )
+    return rows
+
+
+def reindex(organisation_ids: Iterable[int], progress: Progress | None = None) -> None:
+    """Rebuild the search terms of these organisations (ids that no longer exist are dropped)."""
+    ids = sorted({int(pk) for pk in organisation_ids})
+    if not ids:
+        return
+    kind_labels = _kind_labels()
+    capability_own, capability_ancestors = _capability_texts()
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        rows = _build_rows(batch, kind_labels, capability_own, capability_ancestors)
+        with transaction.atomic():
+            SearchTerm.objects.filter(organisation_id__in=batch).delete()
+            SearchTerm.objects.bulk_create(rows, batch_size=5000)
+        if progress is not None:
+            progress(min(start + BATCH_SIZE, len(ids)), len(ids))
+
+
+def reindex_all(progress: Progress | None = None) -> None:
+    """Rebuild the whole index. `progress(done, total)` is called after each batch."""
+    ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        SearchTerm.objects.exclude(organisation_id__in=Organisation.objects.values("pk")).delete()
+    reindex(ids, progress=progress)
