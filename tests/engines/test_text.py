@@ -65,7 +65,29 @@ def test_parts_of_compounds_weigh_less_than_whole_words():
 
 
 words = st.sampled_from(
-    ["Blechbearbeitung", "Fräsen", "fräst", "Schweißtechnik", "Müller", "Straße", "ISO-9001", "3D-Druck", "und", "der", "Edelstahlverarbeitung", "Leiterplattenbestückung", "Härterei", "Chemnitz", "Zwickau", "CO2", "e.V.", "GmbH", "Dreh-/Frästeile", "Laserschneiden", "Pulverbeschichtung"]
+    [
+        "Blechbearbeitung",
+        "Fräsen",
+        "fräst",
+        "Schweißtechnik",
+        "Müller",
+        "Straße",
+        "ISO-9001",
+        "3D-Druck",
+        "und",
+        "der",
+        "Edelstahlverarbeitung",
+        "Leiterplattenbestückung",
+        "Härterei",
+        "Chemnitz",
+        "Zwickau",
+        "CO2",
+        "e.V.",
+        "GmbH",
+        "Dreh-/Frästeile",
+        "Laserschneiden",
+        "Pulverbeschichtung",
+    ]
 )
 texts = st.one_of(
     st.text(max_size=60),

@@ -55,7 +55,18 @@ _SPLIT_PARTS = re.compile(r"[-./]")
 _ALNUM = re.compile(r"[^a-z0-9]")
 
 STOP_WORDS = frozenset(
-    ["aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an", "ander", "andere", "anderen", "anderer", "anderes", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bist", "da", "dabei", "damit", "dann", "das", "dass", "dazu", "dem", "den", "denen", "der", "des", "dessen", "die", "dies", "diese", "diesem", "diesen", "dieser", "dieses", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "einige", "er", "es", "etwa", "euch", "euer", "fuer", "gegen", "hat", "hatte", "hier", "hin", "hinter", "ich", "ihr", "ihre", "im", "in", "ins", "ist", "ja", "jede", "jedem", "jeden", "jeder", "jedes", "jetzt", "kann", "kein", "keine", "koennen", "man", "mehr", "mein", "mit", "muss", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "ohne", "sehr", "sein", "seine", "sich", "sie", "sind", "so", "sowie", "ueber", "um", "und", "uns", "unser", "unsere", "unter", "viel", "vom", "von", "vor", "wann", "war", "waren", "was", "weg", "weil", "welche", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "zu", "zum", "zur", "zwischen", "bzw", "z", "zb", "ca", "usw", "etc", "inkl", "sowohl", "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "the", "to", "with", "our", "we", "you", "your", "gmbh", "mbh", "ag", "kg", "co", "ohg", "gbr", "ug", "ev", "kgaa", "se", "haftungsbeschraenkt"]
+    """
+    aber alle allem allen aller alles als also am an ander andere anderen anderer anderes
+    auch auf aus bei beim bin bis bist da dabei damit dann das dass dazu dem den denen der
+    des dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem
+    einen einer eines einige er es etwa euch euer fuer gegen hat hatte hier hin hinter ich
+    ihr ihre im in ins ist ja jede jedem jeden jeder jedes jetzt kann kein keine koennen man
+    mehr mein mit muss nach nicht noch nun nur ob oder ohne sehr sein seine sich sie sind so
+    sowie ueber um und uns unser unsere unter viel vom von vor wann war waren was weg weil
+    welche wenn wer werden wie wieder will wir wird wo zu zum zur zwischen bzw z zb ca usw
+    etc inkl sowohl a an and are as at be by for from in is it of on or the to with our we
+    you your gmbh mbh ag kg co ohg gbr ug ev kgaa se haftungsbeschraenkt
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 _STEMMER = snowballstemmer.stemmer("german")

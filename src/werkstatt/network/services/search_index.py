@@ -76,8 +76,14 @@ def _m2m_texts(through, target: str, columns: tuple[str, ...], ids: list[int]) -
 def _build_rows(ids: list[int], kind_labels, capability_own, capability_ancestors) -> list:
     orgs = list(
         Organisation.objects.filter(pk__in=ids).values_list(
-            "pk", "name", "kind", "description", "capabilities_text", "capacities",
-            "region__name_de", "region__name_en",
+            "pk",
+            "name",
+            "kind",
+            "description",
+            "capabilities_text",
+            "capacities",
+            "region__name_de",
+            "region__name_en",
         )
     )
     caps: dict[int, list[str]] = defaultdict(list)
@@ -91,9 +97,7 @@ def _build_rows(ids: list[int], kind_labels, capability_own, capability_ancestor
     certs = _m2m_texts(
         Organisation.certifications.through, "certification", ("code", "name_de", "name_en"), ids
     )
-    materials = _m2m_texts(
-        Organisation.materials.through, "material", ("name_de", "name_en"), ids
-    )
+    materials = _m2m_texts(Organisation.materials.through, "material", ("name_de", "name_en"), ids)
     sectors = _m2m_texts(Organisation.sectors.through, "sector", ("name_de", "name_en"), ids)
     places: dict[int, list[str]] = defaultdict(list)
     for org_id, city, postcode, region_de, region_en in Site.objects.filter(
@@ -118,7 +122,9 @@ def _build_rows(ids: list[int], kind_labels, capability_own, capability_ancestor
         ]
         for term, weight in index_terms(fields).items():
             rows.append(
-                SearchTerm(organisation_id=pk, term=term, reversed_term=reverse(term), weight=weight)
+                SearchTerm(
+                    organisation_id=pk, term=term, reversed_term=reverse(term), weight=weight
+                )
             )
     return rows
 
