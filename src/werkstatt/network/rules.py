@@ -59,3 +59,12 @@ rules.add_perm(
 )
 rules.add_perm("network.import_organisations", can_curate)
 rules.add_perm("network.add_organisation", rules.is_authenticated)
+
+
+@rules.predicate
+def is_import_creator(user, batch) -> bool:
+    return bool(user.is_authenticated and batch is not None and batch.created_by_id == user.pk)
+
+
+# An import batch is seen only by the moderator who uploaded it (while a moderator) or a superuser.
+rules.add_perm("network.view_import", (is_network_moderator & is_import_creator) | is_superuser)

@@ -27,3 +27,14 @@ urlpatterns += [
     path("o/<slug:slug>/austreten/", org_views.organisation_leave, name="organisation_leave"),
     path("o/<slug:slug>/verlauf/", org_views.organisation_history, name="organisation_history"),
 ]
+
+# Import of member lists (views/imports.py).
+from .views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/zuordnung/", import_views.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/vorschau/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/uebernehmen/", import_views.import_commit, name="import_commit"),
+    path("import/<int:pk>/bericht/", import_views.import_report, name="import_report"),
+]
