@@ -11,7 +11,7 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -39,7 +39,6 @@ from .models import (
     ContactPerson,
     Material,
     Organisation,
-    OrganisationMembership,
     Region,
     Sector,
     Site,
@@ -97,19 +96,15 @@ class OrganisationPermission(permissions.BasePermission):
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
-    """Organisations `user` may see in lists: public ones, their own, all for curators.
+    """Organisations `user` finds in lists: the public ones; all of them for curators.
 
-    The same as `network.view_organisation` per object, as one query.
+    The same as the search service's `include_hidden`, so that listing and searching agree.
+    Members reach their own non-public organisation by its slug (see /api/v1/me/).
     """
     organisations = Organisation.objects.all()
     if user.has_perm("network.view_private_organisations"):
         return organisations
-    if not user.is_authenticated:
-        return organisations.filter(is_public=True)
-    own = OrganisationMembership.objects.filter(
-        organisation=OuterRef("pk"), user=user, status=OrganisationMembership.Status.ACTIVE
-    )
-    return organisations.filter(Q(is_public=True) | Exists(own))
+    return organisations.filter(is_public=True)
 
 
 def list_queryset(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -167,7 +162,11 @@ SEARCH_PARAMETERS = [
         description=_("Organisation kind; repeat for several"),
     ),
     OpenApiParameter(
-        "region", str, many=True, description=_("Region code or slug; repeat for several")
+        "region",
+        str,
+        many=True,
+        description=_("Region code (official key, see /api/v1/regions/); repeat for several"),
+        examples=[OpenApiExample("Chemnitz", value="14511")],
     ),
     OpenApiParameter(
         "capability",
@@ -196,7 +195,15 @@ SEARCH_PARAMETERS = [
         description=_("Place name or postcode to search around"),
         examples=[OpenApiExample("Chemnitz", value="Chemnitz")],
     ),
-    OpenApiParameter("radius_km", float, description=_("Radius around `near` in kilometres")),
+    OpenApiParameter(
+        "radius_km", float, description=_("Radius around `near` in kilometres (1 to 200, 50)")
+    ),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=["relevance", "distance", "name"],
+        description=_("Order; by default relevance with `q`, distance with `near`, else name"),
+    ),
 ]
 SEARCH_KEYS = [p.name for p in SEARCH_PARAMETERS]
 
@@ -218,70 +225,67 @@ def read_search_query(request) -> dict[str, Any] | None:
     return dict(query.validated_data)
 
 
-def run_search(query: dict[str, Any], *, page: int, page_size: int, with_facets: bool):
+def run_search(request, query: dict[str, Any], *, page: int, page_size: int):
     """Ask the directory's search service, the one the directory page uses."""
     from werkstatt.network.services.search import SearchParams, search
 
-    params = SearchParams(
-        q=query.get("q", ""),
-        kinds=sorted(query.get("kind", [])),
-        regions=list(query.get("region", [])),
-        capabilities=list(query.get("capability", [])),
-        certifications=list(query.get("certification", [])),
-        sizes=sorted(query.get("size", [])),
-        near=query.get("near", ""),
-        radius_km=query.get("radius_km"),
-        page=page,
-        per_page=page_size,
+    return search(
+        SearchParams(
+            q=query.get("q", ""),
+            kinds=sorted(query.get("kind", [])),
+            regions=list(query.get("region", [])),
+            capabilities=list(query.get("capability", [])),
+            certifications=list(query.get("certification", [])),
+            sizes=sorted(query.get("size", [])),
+            near=query.get("near", ""),
+            radius_km=query.get("radius_km"),
+            sort=query.get("sort", ""),
+            page=page,
+            page_size=page_size,
+            include_hidden=request.user.has_perm("network.view_private_organisations"),
+        )
     )
-    return search(params)
 
 
-class SearchPage:
+def search_payload(view, result, *, with_facets: bool) -> dict[str, Any]:
     """A page of search hits shaped like DRF's pagination, with scores and distances."""
+    from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-    def __init__(self, request, result, page: int, page_size: int):
-        self.request = request
-        self.result = result
-        self.page = page
-        self.page_size = page_size
+    url = view.request.build_absolute_uri()
 
-    def link(self, page: int | None) -> str | None:
-        if page is None:
+    def link(page: int) -> str | None:
+        if not 1 <= page <= result.num_pages or page == result.page:
             return None
-        from rest_framework.utils.urls import remove_query_param, replace_query_param
+        return (
+            remove_query_param(url, "page") if page == 1 else replace_query_param(url, "page", page)
+        )
 
-        url = self.request.build_absolute_uri()
-        if page == 1:
-            return remove_query_param(url, "page")
-        return replace_query_param(url, "page", page)
-
-    def data(self, view, with_facets: bool) -> dict[str, Any]:
-        hits = list(self.result.hits)
-        ids = [hit.organisation_id for hit in hits]
-        by_id = {o.pk: o for o in list_queryset(Organisation.objects.filter(pk__in=ids))}
-        organisations = [by_id[i] for i in ids if i in by_id]
-        context = view.get_serializer_context()
-        context["scores"] = {hit.organisation_id: hit.score for hit in hits}
-        context["distances"] = {
-            hit.organisation_id: hit.distance_km
-            for hit in hits
-            if getattr(hit, "distance_km", None) is not None
+    context = view.get_serializer_context()
+    context["scores"] = {hit.organisation.pk: hit.score for hit in result.hits}
+    context["distances"] = {
+        hit.organisation.pk: round(hit.distance_km, 3)
+        for hit in result.hits
+        if hit.distance_km is not None
+    }
+    # The service loads each hit's organisation with its region, sites, capabilities and
+    # certifications: serialising them costs no further query.
+    organisations = [hit.organisation for hit in result.hits]
+    payload: dict[str, Any] = {
+        "count": result.total,
+        "next": link(result.page + 1),
+        "previous": link(result.page - 1),
+        "results": s.OrganisationListSerializer(organisations, many=True, context=context).data,
+    }
+    if with_facets:
+        payload["facets"] = {
+            name: [
+                {"value": f.value, "label": str(f.label), "count": f.count, "selected": f.selected}
+                for f in values
+            ]
+            for name, values in result.facets.items()
         }
-        total = self.result.total
-        last = max(1, -(-total // self.page_size))
-        payload: dict[str, Any] = {
-            "count": total,
-            "next": self.link(self.page + 1 if self.page < last else None),
-            "previous": self.link(self.page - 1 if self.page > 1 else None),
-            "results": s.OrganisationListSerializer(organisations, many=True, context=context).data,
-        }
-        if with_facets:
-            payload["facets"] = {
-                name: [{"value": f.value, "label": str(f.label), "count": f.count} for f in values]
-                for name, values in self.result.facets.items()
-            }
-        return payload
+        payload["message"] = str(result.message or "")
+    return payload
 
 
 def page_numbers(request) -> tuple[int, int]:
@@ -312,8 +316,8 @@ ORGANISATION_EXAMPLE = OpenApiExample(
     list=extend_schema(
         summary=_("List or search organisations"),
         description=_(
-            "Public organisations for visitors; members also see their own, "
-            "moderators all. With search parameters the results are ranked by fit and "
+            "Public organisations; network moderators and administrators see all. "
+            "With search parameters the results are ranked by fit and "
             "carry `score` (and `distance_km` with `near`)."
         ),
         parameters=SEARCH_PARAMETERS,
@@ -368,8 +372,8 @@ class OrganisationViewSet(
         if query is None:
             return super().list(request, *args, **kwargs)
         page, page_size = page_numbers(request)
-        result = run_search(query, page=page, page_size=page_size, with_facets=False)
-        return Response(SearchPage(request, result, page, page_size).data(self, False))
+        result = run_search(request, query, page=page, page_size=page_size)
+        return Response(search_payload(self, result, with_facets=False))
 
     def detail_response(self, organisation: Organisation, code: int = status.HTTP_200_OK):
         organisation = detail_queryset().get(pk=organisation.pk)
@@ -555,8 +559,8 @@ class SearchView(UserLanguageMixin, generics.GenericAPIView):
     def get(self, request):
         query = read_search_query(request) or {}
         page, page_size = page_numbers(request)
-        result = run_search(query, page=page, page_size=page_size, with_facets=True)
-        return Response(SearchPage(request, result, page, page_size).data(self, True))
+        result = run_search(request, query, page=page, page_size=page_size)
+        return Response(search_payload(self, result, with_facets=True))
 
 
 # --- Reference data ---------------------------------------------------------------------------

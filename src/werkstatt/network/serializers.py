@@ -374,7 +374,7 @@ class SearchQuerySerializer(serializers.Serializer):
     region = serializers.ListField(
         child=serializers.CharField(max_length=80),
         required=False,
-        help_text=_("Region code or slug; repeat for several"),
+        help_text=_("Region code; repeat for several"),
     )
     capability = serializers.ListField(
         child=serializers.CharField(max_length=120),
@@ -400,8 +400,11 @@ class SearchQuerySerializer(serializers.Serializer):
     radius_km = serializers.FloatField(
         required=False,
         min_value=1,
-        max_value=500,
+        max_value=200,
         help_text=_("Radius around `near` in kilometres"),
+    )
+    sort = serializers.ChoiceField(
+        choices=["relevance", "distance", "name"], required=False, help_text=_("Order")
     )
 
 
@@ -409,6 +412,7 @@ class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
+    selected = serializers.BooleanField()
 
 
 class SearchResponseSerializer(serializers.Serializer):
@@ -418,4 +422,7 @@ class SearchResponseSerializer(serializers.Serializer):
     results = OrganisationListSerializer(many=True)
     facets = serializers.DictField(
         child=FacetValueSerializer(many=True), help_text=_("Facet name → values with counts")
+    )
+    message = serializers.CharField(
+        allow_blank=True, help_text=_("A note for the user, e.g. that a place is unknown")
     )
