@@ -54,6 +54,7 @@ def capability_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     founded = forms.IntegerField(
         label=_("founded (year)"),
         required=False,

@@ -238,6 +238,10 @@ def _save_site(site: Site, user: Any, data: Mapping[str, Any]) -> Site:
         site.city, site.postcode, data.get("lat"), data.get("lon")
     )
     site._history_user = user  # type: ignore[attr-defined]
+    others = site.organisation.sites.exclude(pk=site.pk)
+    if not site.is_headquarters and not others.filter(is_headquarters=True).exists():
+        # There is always a headquarters: to move it, mark another site as the headquarters.
+        site.is_headquarters = True
     if site.is_headquarters:
         # The new headquarters is the only one: demote the others before saving it.
         for other in site.organisation.sites.filter(is_headquarters=True).exclude(pk=site.pk):

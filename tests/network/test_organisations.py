@@ -1,0 +1,269 @@
+"""The organisation services: profiles, capabilities, sites, contact people, history, index."""
+
+from __future__ import annotations
+
+import sys
+import types
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import ValidationError
+from tests.factories import (
+    CapabilityFactory,
+    CertificationFactory,
+    ContactPersonFactory,
+    OrganisationAdminFactory,
+    OrganisationFactory,
+    RegionFactory,
+    SiteFactory,
+    UserFactory,
+)
+
+from werkstatt.network.models import Organisation, OrganisationMembership, Site
+from werkstatt.network.services import organisations as services
+from werkstatt.network.services.history import organisation_history_page
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class FakePlace:
+    name: str
+    postcode: str
+    lat: float
+    lon: float
+    region_code: str | None
+
+
+PLACES = {
+    "chemnitz": FakePlace("Chemnitz", "09111", 50.8357, 12.9292, "TEST-C"),
+    "09111": FakePlace("Chemnitz", "09111", 50.8357, 12.9292, "TEST-C"),
+    "zwickau": FakePlace("Zwickau", "08056", 50.7189, 12.4939, "TEST-Z"),
+}
+
+
+@pytest.fixture
+def geocoder(monkeypatch):
+    """The offline gazetteer's contract, with a few known places (the real one is tested apart)."""
+    calls = []
+
+    def geocode(city: str = "", postcode: str = ""):
+        calls.append((city, postcode))
+        return PLACES.get(postcode) or PLACES.get(city.strip().lower())
+
+    try:
+        from werkstatt.network.services import geocoding
+    except ImportError:
+        geocoding = types.ModuleType("werkstatt.network.services.geocoding")
+        monkeypatch.setitem(sys.modules, "werkstatt.network.services.geocoding", geocoding)
+        import werkstatt.network.services as package
+
+        monkeypatch.setattr(package, "geocoding", geocoding, raising=False)
+    monkeypatch.setattr(geocoding, "geocode", geocode, raising=False)
+    monkeypatch.setattr(geocoding, "region_for", lambda lat, lon: None, raising=False)
+    RegionFactory(code="TEST-C", slug="test-chemnitz", name_de="Chemnitz (Test)")
+    RegionFactory(code="TEST-Z", slug="test-zwickau", name_de="Zwickau (Test)")
+    return calls
+
+
+@pytest.fixture
+def reindexed(monkeypatch):
+    """Record the organisations the services ask the search index to refresh."""
+    calls: list[list[int]] = []
+    monkeypatch.setattr(services, "reindex", lambda ids: calls.append(list(ids)))
+    return calls
+
+
+def profile(**overrides):
+    data = {
+        "name": "Müller Präzisionstechnik GmbH & Co. KG",
+        "kind": Organisation.Kind.COMPANY,
+        "size": Organisation.Size.SMALL,
+        "employees": 25,
+        "description": "Drehen und Fräsen",
+        "website": "https://mueller.example",
+        "is_public": True,
+    }
+    data.update(overrides)
+    return data
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+def test_create_makes_the_creator_an_active_admin_and_one_history_record(reindexed):
+    user = UserFactory()
+    cap = CapabilityFactory()
+    cert = CertificationFactory()
+    org = services.do_create_organisation(user, profile(capabilities=[cap], certifications=[cert]))
+    assert org.slug == "mueller-praezisionstechnik-gmbh-co-kg"
+    assert org.name_key == "mueller praezisionstechnik"
+    assert list(org.capabilities.all()) == [cap]
+    membership = OrganisationMembership.objects.get(organisation=org)
+    assert (membership.user, membership.role, membership.status) == (user, "admin", "active")
+    records = list(org.history.all())
+    assert len(records) == 1
+    assert records[0].history_type == "+"
+    assert records[0].history_user == user
+    assert reindexed == [[org.pk]]
+
+
+def test_slugs_are_unique():
+    user = UserFactory()
+    first = services.do_create_organisation(user, profile(name="Metallbau Sachsen"))
+    second = services.do_create_organisation(user, profile(name="Metallbau Sachsen"))
+    assert first.slug == "metallbau-sachsen"
+    assert second.slug == "metallbau-sachsen-2"
+
+
+def test_update_records_one_change_with_all_fields(reindexed):
+    user = UserFactory()
+    org = services.do_create_organisation(user, profile())
+    cap = CapabilityFactory()
+    services.do_update_profile(
+        org, user, {"name": "Schröder Metall KG", "capabilities": [cap], "employees": 30}
+    )
+    org.refresh_from_db()
+    assert org.name == "Schröder Metall KG"
+    assert org.name_key == "schroeder metall"
+    assert org.slug == "mueller-praezisionstechnik-gmbh-co-kg"  # links stay valid
+    assert org.history.count() == 2
+    page, entries = organisation_history_page(org)
+    changed = {c.field: (c.old, c.new) for c in entries[0].changes}
+    assert changed["name"] == ("Müller Präzisionstechnik GmbH & Co. KG", "Schröder Metall KG")
+    assert changed["employees"] == ("25", "30")
+    assert changed["capabilities"] == ("–", str(cap))
+    assert "description" not in changed
+    assert entries[0].record.history_user == user
+    assert entries[1].kind == "created"
+    assert reindexed[-1] == [org.pk]
+
+
+def test_size_class_is_for_companies_only():
+    user = UserFactory()
+    with pytest.raises(ValidationError) as info:
+        services.do_create_organisation(
+            user, profile(kind=Organisation.Kind.UNION, size=Organisation.Size.LARGE)
+        )
+    assert "size" in info.value.message_dict
+    assert not Organisation.objects.exists()
+
+
+def test_failed_update_changes_nothing():
+    org = OrganisationFactory(kind=Organisation.Kind.COMPANY, size="small", name="Alt GmbH")
+    before = org.history.count()
+    with pytest.raises(ValidationError):
+        services.do_update_profile(org, UserFactory(), {"name": "Neu", "kind": "union"})
+    org.refresh_from_db()
+    assert (org.name, org.kind) == ("Alt GmbH", "company")
+    assert org.history.count() == before
+
+
+def test_set_capabilities_replaces_them():
+    org = OrganisationFactory(capabilities=[CapabilityFactory()])
+    new = [CapabilityFactory(), CapabilityFactory()]
+    before = org.history.count()
+    services.do_set_capabilities(org, UserFactory(), new, "Sonderanfertigungen")
+    assert set(org.capabilities.all()) == set(new)
+    org.refresh_from_db()
+    assert org.capabilities_text == "Sonderanfertigungen"
+    assert org.history.count() == before + 1
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+
+def test_first_site_is_the_headquarters_and_places_the_organisation(geocoder, reindexed):
+    org = OrganisationFactory()
+    site = services.do_add_site(
+        org, UserFactory(), {"city": "Chemnitz", "postcode": "09111", "street": "Str. 1"}
+    )
+    assert site.is_headquarters
+    assert (site.lat, site.lon, site.region.code) == (50.8357, 12.9292, "TEST-C")
+    org.refresh_from_db()
+    assert (org.lat, org.lon, org.region.code) == (50.8357, 12.9292, "TEST-C")
+    assert reindexed[-1] == [org.pk]
+
+
+def test_a_new_headquarters_moves_the_organisation(geocoder):
+    org = OrganisationFactory()
+    user = UserFactory()
+    first = services.do_add_site(org, user, {"city": "Chemnitz", "postcode": ""})
+    second = services.do_add_site(
+        org, user, {"city": "Zwickau", "postcode": "", "is_headquarters": True}
+    )
+    first.refresh_from_db()
+    assert not first.is_headquarters and second.is_headquarters
+    org.refresh_from_db()
+    assert org.region.code == "TEST-Z"
+    services.do_delete_site(second, user)
+    first.refresh_from_db()
+    org.refresh_from_db()
+    assert first.is_headquarters
+    assert org.region.code == "TEST-C"
+    services.do_delete_site(first, user)
+    org.refresh_from_db()
+    assert (org.region, org.lat, org.lon) == (None, None, None)
+
+
+def test_unknown_place_is_rejected_unless_coordinates_are_given(geocoder):
+    org = OrganisationFactory()
+    user = UserFactory()
+    with pytest.raises(ValidationError) as info:
+        services.do_add_site(org, user, {"city": "Nirgendwo", "postcode": "99999"})
+    assert "Nirgendwo" in info.value.message_dict["city"][0]
+    assert not Site.objects.exists()
+    site = services.do_add_site(
+        org, user, {"city": "Nirgendwo", "postcode": "99999", "lat": 51.0, "lon": 13.5}
+    )
+    assert (site.lat, site.lon) == (51.0, 13.5)
+
+
+def test_update_site_geocodes_the_new_place(geocoder):
+    site = SiteFactory(city="Chemnitz", postcode="09111")
+    services.do_update_site(site, UserFactory(), {"city": "Zwickau", "postcode": ""})
+    site.refresh_from_db()
+    assert site.region.code == "TEST-Z"
+    site.organisation.refresh_from_db()
+    assert site.organisation.lat == pytest.approx(50.7189)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+def test_contact_crud(reindexed):
+    org = OrganisationFactory()
+    user = UserFactory()
+    contact = services.do_add_contact(org, user, {"name": "Anna Schmidt", "is_public": True})
+    services.do_update_contact(contact, user, {"function": "Einkauf"})
+    contact.refresh_from_db()
+    assert contact.function == "Einkauf"
+    assert contact.history.first().history_user == user
+    with pytest.raises(ValidationError):
+        services.do_update_contact(contact, user, {"name": "  "})
+    services.do_delete_contact(contact, user)
+    assert not org.contacts.exists()
+    assert reindexed == [[org.pk]] * 3
+
+
+def test_history_page_has_constant_queries(django_assert_max_num_queries):
+    user = UserFactory()
+    org = services.do_create_organisation(user, profile())
+    for i in range(30):
+        services.do_update_profile(
+            org, user, {"employees": i, "capabilities": [CapabilityFactory()]}
+        )
+    with django_assert_max_num_queries(8):
+        page, entries = organisation_history_page(org, 1)
+    assert len(entries) == 25
+    assert page.paginator.num_pages == 2
+    # The oldest entry on page 1 is diffed against the newest on page 2.
+    assert entries[-1].changes
+    page2, entries2 = organisation_history_page(org, 2)
+    assert entries2[-1].kind == "created"
+
+
+def test_contact_admin_membership_factory_smoke():
+    admin = OrganisationAdminFactory()
+    assert admin.user.has_perm("network.change_organisation", admin.organisation)
+    assert ContactPersonFactory().is_public
