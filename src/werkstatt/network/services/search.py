@@ -201,10 +201,25 @@ def _choices_facet(counts: dict[str, int], choices, selected: list[str]) -> list
 # --- the search -----------------------------------------------------------------------------
 
 
-def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
-    """Search the directory; see the module docstring for how."""
-    page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
-    page = max(1, int(params.page or 1))
+@dataclass
+class _Query:
+    """A search's conditions, ready to apply: text, the filters per facet, the radius."""
+
+    terms: list[str]
+    base: QuerySet
+    filters: dict[str, list[Any]]
+    common: list[Any]
+    capability_rows: list[tuple[int, str, int | None]]
+    place: Any
+    radius: _Radius | None
+    message: str
+
+    def filtered(self, *, without: str = "") -> QuerySet:
+        conds = [c for name, cs in self.filters.items() if name != without for c in cs]
+        return self.base.filter(*self.common).filter(*conds)
+
+
+def _prepare(params: SearchParams) -> _Query:
     terms = query_terms(params.q)[:MAX_QUERY_TERMS]
 
     base = Organisation.objects.all()
@@ -270,10 +285,28 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
             radius = _radius(place.lat, place.lon, km, base)
     common = list(text_conditions) + (radius.conditions if radius else [])
 
-    def filtered(*, without: str = "") -> QuerySet:
-        conds = [c for name, cs in filters.items() if name != without for c in cs]
-        return base.filter(*common).filter(*conds)
+    return _Query(terms, base, filters, common, capability_rows, place, radius, message)
 
+
+def search_points(params: SearchParams, limit: int = 5000) -> tuple[list[tuple], int]:
+    """Positions of all organisations matching `params` (not only one page), for the map.
+
+    Returns ([(pk, name, slug, lat, lon), ...] at most `limit` of them, in id order, the
+    number of matching organisations with a position).
+    """
+    query = _prepare(params)
+    located = query.filtered().filter(lat__isnull=False, lon__isnull=False)
+    points = list(located.order_by("pk").values_list("pk", "name", "slug", "lat", "lon")[:limit])
+    total = len(points) if len(points) < limit else located.count()
+    return points, total
+
+
+def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
+    """Search the directory; see the module docstring for how."""
+    page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
+    page = max(1, int(params.page or 1))
+    query = _prepare(params)
+    terms, base, radius, filtered = query.terms, query.base, query.radius, query.filtered
     matching = filtered()
 
     sort = params.sort if params.sort in SORTS else ""
@@ -336,7 +369,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         if pk in organisations
     ]
 
-    facets = _facets(params, filtered, filters, capability_rows)
+    facets = _facets(params, filtered, query.capability_rows)
     return SearchResult(
         params=params,
         hits=hits,
@@ -345,9 +378,9 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         page_size=page_size,
         facets=facets,
         terms=terms,
-        place=place,
+        place=query.place,
         radius_km=radius.km if radius else None,
-        message=message,
+        message=query.message,
         sort=sort,
     )
 
@@ -405,9 +438,7 @@ def _scores(terms: list[str], matching: QuerySet, base: QuerySet) -> dict[int, f
     return scores
 
 
-def _facets(
-    params: SearchParams, filtered, filters, capability_rows
-) -> dict[str, list[FacetValue]]:
+def _facets(params: SearchParams, filtered, capability_rows) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
 
     kind_counts = dict(
