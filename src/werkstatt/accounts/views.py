@@ -29,8 +29,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             services.do_update_profile(user, **form.cleaned_data)
             language = form.cleaned_data["language"]
-            translation.activate(language)
-            messages.success(request, _("Your profile has been saved."))
+            with translation.override(language):
+                messages.success(request, _("Your profile has been saved."))
             # The language is part of the address (/en/…): go to the profile in that language.
             response = redirect(translate_url(reverse("accounts:profile"), language))
             response.set_cookie(

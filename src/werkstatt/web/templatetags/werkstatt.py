@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import translate_url
 
 register = template.Library()
 
@@ -35,3 +36,16 @@ def page_range(page_obj: Any, on_each_side: int = 2, on_ends: int = 1) -> list[i
         result.append(page)
         previous = page
     return result
+
+
+@register.simple_tag(takes_context=True)
+def path_in_language(context: template.Context, language: str) -> str:
+    """The current page's address in another language (for the language switch).
+
+    Translated here, while the active language matches the address: Django's set_language
+    cannot translate a prefixed address (/en/…) back to the unprefixed default language.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
