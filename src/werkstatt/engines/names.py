@@ -176,7 +176,7 @@ class NameIndex:
     rarest words, so a file of 50,000 rows against 50,000 organisations stays fast.
     """
 
-    def __init__(self, max_block: int = 400) -> None:
+    def __init__(self, max_block: int = 200) -> None:
         self._entries: dict[int, _Entry] = {}
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._by_token: dict[str, list[int]] = defaultdict(list)
@@ -203,8 +203,12 @@ class NameIndex:
         if domain:
             ids.update(self._by_domain.get(domain, ()))
         tokens = sorted(set(key.split()), key=lambda t: len(self._by_token.get(t, ())))
-        for token in tokens[:2]:
-            ids.update(self._by_token.get(token, ())[: self.max_block])
+        for rank, token in enumerate(tokens[:2]):
+            postings = self._by_token.get(token, ())
+            # A word shared by hundreds of names ("metallbau") says little: it is used only
+            # when it is the rarest word of the name, and then only its first entries.
+            if rank == 0 or len(postings) <= self.max_block:
+                ids.update(postings[: self.max_block])
         return ids
 
     def match(

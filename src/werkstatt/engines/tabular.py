@@ -520,7 +520,9 @@ def _read_xls(data: bytes, sheet: str | None, max_rows: int) -> Table:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise TableError("encrypted") from exc
