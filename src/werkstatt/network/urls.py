@@ -38,3 +38,11 @@ urlpatterns += [
     path("import/<int:pk>/uebernehmen/", import_views.import_commit, name="import_commit"),
     path("import/<int:pk>/bericht/", import_views.import_report, name="import_report"),
 ]
+
+# The directory: search, facets, radius, map (views/directory.py).
+from .views import directory as directory_views  # noqa: E402
+
+urlpatterns += [
+    path("", directory_views.directory, name="directory"),
+    path("karte.geojson", directory_views.directory_geojson, name="directory_geojson"),
+]
