@@ -269,8 +269,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Werkstatt API",
-    "DESCRIPTION": "Read the network directory and search it; organisation admins write.",
+    "DESCRIPTION": (
+        "Read the network directory and search it; organisation admins write.\n\n"
+        "Authenticate with `Authorization: Token <key>` (create the key on your account's "
+        "API token page, /konto/api-token/) or a browser session. Answers and error messages "
+        "follow `Accept-Language` (de, en)."
+    ),
     "VERSION": "1",
+    "TAGS": [
+        {"name": "organisations", "description": "The directory's organisations, their sites "
+         "and contact people; writing for organisation admins and moderators."},
+        {"name": "search", "description": "The directory's search with facets."},
+        {"name": "reference data", "description": "Regions, sectors (WZ 2008), capabilities "
+         "(DIN 8580), certifications and materials; changes rarely, may be cached."},
+        {"name": "me", "description": "The signed-in user."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {

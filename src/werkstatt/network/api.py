@@ -50,11 +50,10 @@ SAFE_METHODS = permissions.SAFE_METHODS
 
 
 class UserLanguageMixin:
-    """Answer in the language the client asks for (Accept-Language, or the language cookie).
-
-    The pages take the language from the URL prefix, and LocaleMiddleware gives unprefixed URLs
-    (all of /api/) the default language; an API client says what it wants in its headers.
-    """
+    # Answer in the language the client asks for (Accept-Language, or the language cookie).
+    # The pages take the language from the URL prefix, and LocaleMiddleware gives unprefixed
+    # URLs (all of /api/) the default language; an API client says what it wants in its
+    # headers. (A comment, not a docstring: the schema would show it for every endpoint.)
 
     def initial(self, request, *args, **kwargs):
         translation.activate(translation.get_language_from_request(request, check_path=False))
@@ -322,7 +321,14 @@ ORGANISATION_EXAMPLE = OpenApiExample(
         ),
         parameters=SEARCH_PARAMETERS,
     ),
-    retrieve=extend_schema(summary=_("An organisation's profile")),
+    retrieve=extend_schema(
+        summary=_("An organisation's profile"),
+        description=_(
+            "Sites, capabilities, certifications, materials, sectors and contact people. "
+            "Contact people not marked public only for who may change the organisation; "
+            "a non-public organisation is 404 to those who may not see it."
+        ),
+    ),
     create=extend_schema(
         summary=_("Create an organisation"),
         description=_("Any signed-in user; the creator becomes its admin."),
@@ -428,6 +434,10 @@ class NestedMixin(UserLanguageMixin):
         self.get_organisation()
 
 
+SITE_ID = [OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("The site's id"))]
+CONTACT_ID = [
+    OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("The contact person's id"))
+]
 ORGANISATION_SLUG = OpenApiParameter(
     "organisation_slug", str, OpenApiParameter.PATH, description=_("The organisation's short name")
 )
@@ -435,13 +445,13 @@ ORGANISATION_SLUG = OpenApiParameter(
 
 @extend_schema_view(
     list=extend_schema(summary=_("An organisation's sites")),
-    retrieve=extend_schema(summary=_("A site")),
+    retrieve=extend_schema(summary=_("A site"), parameters=SITE_ID),
     create=extend_schema(
         summary=_("Add a site"),
         description=_("Coordinates and region are found from postcode and place."),
     ),
-    partial_update=extend_schema(summary=_("Change a site")),
-    destroy=extend_schema(summary=_("Remove a site")),
+    partial_update=extend_schema(summary=_("Change a site"), parameters=SITE_ID),
+    destroy=extend_schema(summary=_("Remove a site"), parameters=SITE_ID),
 )
 @extend_schema(tags=["organisations"], parameters=[ORGANISATION_SLUG])
 class SiteViewSet(NestedMixin, viewsets.ModelViewSet):
@@ -486,10 +496,10 @@ class SiteViewSet(NestedMixin, viewsets.ModelViewSet):
         summary=_("An organisation's contact people"),
         description=_("Those marked public; all for who may change the organisation."),
     ),
-    retrieve=extend_schema(summary=_("A contact person")),
+    retrieve=extend_schema(summary=_("A contact person"), parameters=CONTACT_ID),
     create=extend_schema(summary=_("Add a contact person")),
-    partial_update=extend_schema(summary=_("Change a contact person")),
-    destroy=extend_schema(summary=_("Remove a contact person")),
+    partial_update=extend_schema(summary=_("Change a contact person"), parameters=CONTACT_ID),
+    destroy=extend_schema(summary=_("Remove a contact person"), parameters=CONTACT_ID),
 )
 @extend_schema(tags=["organisations"], parameters=[ORGANISATION_SLUG])
 class ContactViewSet(NestedMixin, viewsets.ModelViewSet):
