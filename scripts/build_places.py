@@ -83,12 +83,16 @@ def load_postcodes() -> dict[str, tuple[float, float]]:
 
 
 def assign_listed(
-    cities: list[dict], listing: dict[str, list[str]], seats: dict[str, tuple[float, float]]
+    cities: list[dict],
+    listing: dict[str, list[str]],
+    seats: dict[str, tuple[float, float]],
+    max_km: float,
 ) -> tuple[dict[int, str], list[str]]:
     """Map geonameid -> district for the listed places; return also what could not be placed.
 
     A name can exist several times in the state; each listing claims the same-named place
-    nearest its district's seat, nearest pairs first, and a place is claimed once.
+    nearest its district's seat, nearest pairs first, and a place is claimed once. A place
+    farther than `max_km` from the seat is a namesake elsewhere, never claimed.
     """
     by_key: dict[str, list[dict]] = {}
     for city in cities:
@@ -100,7 +104,8 @@ def assign_listed(
         for name in names:
             for city in {c["geonameid"]: c for c in by_key.get(fold(name), [])}.values():
                 distance = haversine_km(seat_lat, seat_lon, city["latitude"], city["longitude"])
-                options.append((distance, code, name, city["geonameid"]))
+                if distance <= max_km:
+                    options.append((distance, code, name, city["geonameid"]))
     options.sort()
     claimed: dict[int, str] = {}
     done: set[tuple[str, str]] = set()
@@ -116,7 +121,7 @@ def assign_listed(
                 found = fold(name) in by_key
                 problems.append(
                     f"{code} {name}: "
-                    + ("claimed by another district" if found else "not in GeoNames")
+                    + ("only namesakes elsewhere" if found else "not in GeoNames")
                 )
     return claimed, problems
 
@@ -155,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     in_state = [c for c in cities if c["admin1code"] == admin1]
     claimed, problems = assign_listed(
-        [c for c in in_state if c["geonameid"] >= 0], spec["places"], seats
+        [c for c in in_state if c["geonameid"] >= 0],
+        spec["places"],
+        seats,
+        float(spec.get("max_km_from_seat", 100)),
     )
     claimed.update(anchor_region)
     for problem in problems:
