@@ -41,6 +41,8 @@ def test_register_confirm_and_be_logged_in(client):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["erika@example.org"]
+    assert mail.outbox[0].subject.startswith("[Werkstatt] ")
+    assert "Werkstatt" in mail.outbox[0].body and "example.com" not in mail.outbox[0].body
     link = re.search(r"https?://[^\s]+/konto/confirm-email/([^/\s]+)/", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     confirm_url = reverse("account_confirm_email", args=[link.group(1)])
@@ -105,6 +107,7 @@ def test_wrong_password_is_refused_then_throttled_with_429(client):
         response = client.post(url, {"login": user.email, "password": "falsch-falsch"})
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
+        assert "error-summary" in response.content.decode()
     # Now even the right password is refused for a while.
     response = client.post(url, {"login": user.email, "password": PASSWORD})
     assert response.status_code == 429
