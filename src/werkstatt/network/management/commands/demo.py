@@ -1,0 +1,92 @@
+"""`werkstatt demo [--organisations N] [--seed S] [--if-empty] [--reset]`: a demo network.
+
+Generates a reproducible network of the Saxon industry (see werkstatt.network.demo) and the
+demo accounts for every role. `--if-empty` does nothing when any organisation exists (used by
+`make run`); `--reset` first deletes the demo organisations and accounts (recognised by their
+".example" addresses), leaving everything else alone.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from werkstatt.network import demo
+from werkstatt.network.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Generate a reproducible demo network of the Saxon industry, with demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=demo.DEFAULT_ORGANISATIONS,
+            help=f"how many organisations (default {demo.DEFAULT_ORGANISATIONS}, "
+            f"at least {demo.MIN_ORGANISATIONS})",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=demo.DEFAULT_SEED,
+            help=f"random seed; the same seed gives the same network (default {demo.DEFAULT_SEED})",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing if there are organisations already",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the demo organisations and demo accounts first",
+        )
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="do not refresh the search index (for tests)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = options["organisations"]
+        if count < demo.MIN_ORGANISATIONS:
+            raise CommandError(f"--organisations must be at least {demo.MIN_ORGANISATIONS}.")
+        if options["if_empty"] and Organisation.objects.exists():
+            self.stdout.write("Organisations exist already; no demo data generated (--if-empty).")
+            return
+        say = self.stdout.write
+        if options["reset"]:
+            started = time.monotonic()
+            say("Deleting the demo organisations and accounts …")
+            organisations, users = demo.delete_demo(report=say)
+            say(
+                f"Deleted {organisations} demo organisations and {users} demo accounts "
+                f"in {time.monotonic() - started:.1f} s."
+            )
+        elif demo.demo_organisations().exists():
+            raise CommandError(
+                "There are demo organisations already. Use --reset to generate them anew."
+            )
+        say(f"Generating {count} organisations (seed {options['seed']}) …")
+        result = demo.build_demo(count, options["seed"], report=say, index=not options["no_index"])
+        say(
+            self.style.SUCCESS(
+                f"Generated {result.organisations} organisations, {result.sites} sites and "
+                f"{result.contacts} contact people in {result.seconds:.1f} s"
+                + (f"; search index in {result.index_seconds:.1f} s." if result.indexed else ".")
+            )
+        )
+        say("")
+        say(
+            self.style.WARNING(
+                "DEMO DATA: the companies, people and addresses are made up (public institutions "
+                "keep their real names, nothing else about them is real). The demo accounts below "
+                f"share the password {demo.DEMO_PASSWORD!r}: never use them on a public server."
+            )
+        )
+        width = max(len(a.email) for a in result.accounts)
+        for account in result.accounts:
+            say(f"  {account.email.ljust(width)}  {account.role}")
