@@ -41,6 +41,7 @@ def test_every_endpoint_is_documented(schema):
     assert set(schema["paths"]) == {
         "/api/v1/organisations/",
         "/api/v1/organisations/{slug}/",
+        "/api/v1/organisations/{slug}/history/",
         "/api/v1/organisations/{organisation_slug}/sites/",
         "/api/v1/organisations/{organisation_slug}/sites/{id}/",
         "/api/v1/organisations/{organisation_slug}/contacts/",

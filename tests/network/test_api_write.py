@@ -308,3 +308,24 @@ def test_bad_contact_is_400_in_german(org, admin):
 def test_hidden_contact_is_404_for_visitors(org):
     hidden = ContactPersonFactory(organisation=org, is_public=False)
     assert APIClient().get(f"{detail(org)}contacts/{hidden.pk}/").status_code == 404
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def test_history_endpoint_shows_the_api_change_to_admins_only(org, admin):
+    client = token_client(admin)
+    client.patch(detail(org), {"description": "Neu beschrieben"}, format="json")
+    response = client.get(f"{detail(org)}history/")
+    assert response.status_code == 200
+    latest = response.json()["results"][0]
+    assert latest["user"] == str(admin)
+    assert latest["kind"] == "changed"
+    assert [(c["field"], c["old"], c["new"]) for c in latest["changes"]] == [
+        ("description", "Alt", "Neu beschrieben")
+    ]
+    assert (
+        token_client(OrganisationAdminFactory().user).get(f"{detail(org)}history/").status_code
+        == 403
+    )
+    assert APIClient().get(f"{detail(org)}history/").status_code == 401

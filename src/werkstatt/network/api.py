@@ -27,6 +27,7 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -411,6 +412,43 @@ class OrganisationViewSet(
 
     def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is.
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("The history of an organisation's profile"),
+        description=_(
+            "Who changed which fields when, newest first, 25 a page. For the organisation's "
+            "admins, network moderators and administrators."
+        ),
+        parameters=[OpenApiParameter("page", int, description=_("Page number"))],
+        responses={200: s.HistoryPageSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request, slug=None):
+        from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+        from werkstatt.network.services.history import organisation_history_page
+
+        organisation = self.get_object()
+        if not request.user.has_perm("network.view_organisation_history", organisation):
+            self.permission_denied(request)
+        page, entries = organisation_history_page(organisation, request.query_params.get("page"))
+        url = request.build_absolute_uri()
+
+        def link(number: int) -> str:
+            return (
+                remove_query_param(url, "page")
+                if number == 1
+                else replace_query_param(url, "page", number)
+            )
+
+        return Response(
+            {
+                "count": page.paginator.count,
+                "next": link(page.next_page_number()) if page.has_next() else None,
+                "previous": link(page.previous_page_number()) if page.has_previous() else None,
+                "results": s.HistoryEntrySerializer(entries, many=True).data,
+            }
+        )
 
 
 class NestedMixin(UserLanguageMixin):

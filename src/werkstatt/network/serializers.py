@@ -354,6 +354,34 @@ class OrganisationWriteSerializer(serializers.ModelSerializer):
         ]
 
 
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change of the profile: when, by whom, which fields (as the history page shows)."""
+
+    date = serializers.DateTimeField(source="record.history_date")
+    user = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changes = ChangeSerializer(many=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_user(self, entry) -> str | None:
+        user = entry.record.history_user
+        return str(user) if user is not None else None
+
+
+class HistoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = HistoryEntrySerializer(many=True)
+
+
 # --- Search -----------------------------------------------------------------------------------
 
 
