@@ -280,3 +280,18 @@ def test_place_files_are_small_and_complete():
     assert {p["region"] for p in in_state} == set(DISTRICTS) | set(CITIES)
     size = sum((DATA_DIR / name).stat().st_size for name in ("places_de.csv", "postcodes_de.csv"))
     assert size < 3_000_000
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        {"code": "16", "slug": "thueringen", "kind": "land", "name_de": "Thüringen"},
+        {"code": "16", "kind": "state", "name_de": "Thüringen"},
+        {"code": "16", "slug": "thueringen", "kind": "state"},
+    ],
+)
+def test_a_region_without_slug_name_or_a_known_kind_is_rejected(tmp_path, region):
+    (tmp_path / "regions.json").write_text(json.dumps({"regions": [region]}), encoding="utf-8")
+    with pytest.raises(ReferenceDataError):
+        load_reference_data(directory=tmp_path)
+    assert not Region.objects.filter(code="16").exists()

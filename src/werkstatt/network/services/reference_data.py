@@ -23,6 +23,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NETWORK_SPACE_SLUG = "netzwerk"
 NETWORK_SPACE_NAME = "Netzwerk"
 
+REGION_KINDS = ("state", "district", "city")
+
 FILES = {
     "regions": "regions.json",
     "sectors": "sectors.json",
@@ -128,6 +130,11 @@ def _ordered_by_parent(rows: list[dict[str, Any]], key: str, kind: str) -> list[
     return ordered
 
 
+def _value(row: dict[str, Any], name: str, model: Any) -> Any:
+    value = row.get(name)
+    return model._meta.get_field(name).get_default() if value is None else value
+
+
 def _load_tree(
     model: Any,
     rows: list[dict[str, Any]],
@@ -135,9 +142,11 @@ def _load_tree(
     kind: str,
     fields: tuple[str, ...],
     report: LoadReport,
+    required: tuple[str, ...] = (),
 ) -> None:
     for row in rows:
-        _require(row, kind, key, "name_de")
+        _require(row, kind, key, "name_de", *required)
+    present = {f.name for f in model._meta.get_fields()}
     objects: dict[str, Any] = {}
     for row in _ordered_by_parent(rows, key, kind):
         parent_key = row.get("parent")
@@ -147,7 +156,9 @@ def _load_tree(
             if parent is None:
                 raise ReferenceDataError(f"{kind}: {row[key]} names unknown parent {parent_key}")
         values = {
-            name: row.get(name) or model._meta.get_field(name).get_default() for name in fields
+            name: _value(row, name, model)
+            for name in fields
+            if name in present  # a migration's historical model may predate a field
         }
         values["parent"] = parent
         obj, created, changed = _upsert(model, {key: row[key]}, values)
@@ -167,6 +178,12 @@ def load_reference_data(apps: Any = None, directory: Path | str | None = None) -
     report = LoadReport()
     with transaction.atomic():
         regions = _read(directory, "regions")
+        for row in regions:
+            if row.get("kind") not in REGION_KINDS:
+                raise ReferenceDataError(
+                    f"regions: {row.get('code')} has kind {row.get('kind')!r}, "
+                    f"expected one of {', '.join(REGION_KINDS)}"
+                )
         _load_tree(
             models["Region"],
             regions,
@@ -174,6 +191,7 @@ def load_reference_data(apps: Any = None, directory: Path | str | None = None) -
             "regions",
             ("name_de", "name_en", "nuts", "slug", "kind", "seat", "lat", "lon"),
             report,
+            required=("slug", "kind"),
         )
 
         _load_tree(
