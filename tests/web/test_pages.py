@@ -17,6 +17,7 @@ ANONYMOUS_PAGES = [
     "account_reset_password",
     "account_reset_password_done",
     "account_email_verification_sent",
+    "account_inactive",
 ]
 PERSONAL_PAGES = [
     "web:home",
