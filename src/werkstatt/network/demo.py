@@ -297,19 +297,20 @@ class Vocabulary:
         return vocabulary
 
     def capability(self, names: str) -> tuple[str, str] | None:
-        alternatives = [_word_key(n) for n in names.split("|")]
-        for word in alternatives:
-            if word in self.capabilities:
-                return self.capabilities[word]
-        for word in alternatives:
-            if word in self.capability_synonyms:
-                return self.capability_synonyms[word]
+        """(key, the matching one of `names`) for "a|b|c"; descriptions use our own words."""
+        alternatives = [n.strip() for n in names.split("|")]
+        for table in (self.capabilities, self.capability_synonyms):
+            for name in alternatives:
+                hit = table.get(_word_key(name))
+                if hit is not None:
+                    return hit[0], name
         return None
 
     def material(self, names: str) -> tuple[str, str] | None:
-        for word in (_word_key(n) for n in names.split("|")):
-            if word in self.materials:
-                return self.materials[word]
+        for name in (n.strip() for n in names.split("|")):
+            hit = self.materials.get(_word_key(name))
+            if hit is not None:
+                return hit[0], name
         return None
 
     def certification(self, codes: str) -> tuple[str, str] | None:
@@ -590,9 +591,11 @@ class Generator:
         resolved = [self.vocabulary.sector(c) for c in chosen]
         return list(dict.fromkeys(c for c in resolved if c))
 
-    def founded(self, era: str | None = None) -> tuple[int, str]:
+    def founded(
+        self, era: str | None = None, weights: Sequence[float] = (10, 42, 33, 15)
+    ) -> tuple[int, str]:
         era = era or self.weighted(
-            ["traditional", "reunification", "established", "young"], [10, 42, 33, 15]
+            ["traditional", "reunification", "established", "young"], weights
         )
         year = {
             "traditional": lambda: self.rng.randint(1862, 1938),
@@ -621,7 +624,9 @@ class Generator:
         size = "small" if fixed else self.weighted(SIZES, trade["sizes"])
         low, high = EMPLOYEES[size]
         employees = int(low + (high - low) * rng.random() ** 2.2)
-        founded, era = self.founded("reunification" if fixed else None)
+        founded, era = self.founded(
+            "reunification" if fixed else None, trade.get("eras", (10, 42, 33, 15))
+        )
         legal = "GmbH" if fixed else self.weighted(*zip(*LEGAL_FORMS[size], strict=True))
         family = fixed["family"] if fixed else rng.choice(self.names["family_names"])
         if fixed:
@@ -690,7 +695,8 @@ class Generator:
                     "area": german_number(rng.choice(AREAS[size])),
                 },
             )
-        extras = rng.sample(EXTRAS, rng.randint(0, 3))
+        # Workshop services; engineering offices and software firms have other things to say.
+        extras = rng.sample(EXTRAS, rng.randint(0, 3)) if trade["materials"] else []
         sites = [self.site(town, street=self.street(town))]
         if rng.random() < SECOND_SITE[size]:
             other_district = district if rng.random() < 0.6 else self.pick_district()
