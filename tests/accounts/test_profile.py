@@ -160,3 +160,23 @@ def test_api_token_works_for_the_api(client, user):
         pytest.skip("the API has no /me/ endpoint")
     assert response.status_code == 200
     assert "anna@example.org" in response.content.decode()
+
+
+def test_guessing_the_password_on_the_delete_page_is_throttled(logged_in, user):
+    url = reverse("accounts:delete")
+    for _ in range(10):
+        assert logged_in.post(url, {"password": "geraten"}).status_code == 200
+    assert logged_in.post(url, {"password": PASSWORD}).status_code == 429
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_profile_query_count_does_not_grow_with_memberships(
+    logged_in, user, count, django_assert_num_queries
+):
+    for _ in range(count):
+        OrganisationMembershipFactory(user=user)
+        SpaceRoleFactory(user=user)
+    with django_assert_num_queries(4):
+        response = logged_in.get(reverse("accounts:profile"))
+    assert response.status_code == 200

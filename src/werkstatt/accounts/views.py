@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -72,6 +73,10 @@ def data_download(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
+        # Guessing the password here is throttled like allauth's re-authentication.
+        throttled = ratelimit.consume_or_429(request, action="reauthenticate", user=user)
+        if throttled:
+            return throttled
         form = DeleteAccountForm(request.POST, user=user)
         if form.is_valid():
             logout(request)
