@@ -13,6 +13,8 @@ from werkstatt.jobs.registry import JobError, job_handler
 @job_handler("tests.record")
 def record(ctx, payload):
     """Append this job's id to payload["log"]: one line per time the handler ran."""
+    with open(f"{payload['log']}.started", "a") as started:  # the handler has begun
+        started.write(f"{ctx.job.pk}\n")
     if payload.get("sleep"):
         time.sleep(payload["sleep"])
     fd = os.open(payload["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 
 from .models import Job
 from .services import claim, requeue_stale, run_job, worker_id
@@ -41,7 +41,7 @@ class Worker:
         last_recovery = float("-inf")
         try:
             while not self._stop.is_set():
-                close_old_connections()
+                self._tidy_connections(close_old_connections)
                 try:
                     if time.monotonic() - last_recovery >= RECOVER_INTERVAL:
                         requeue_stale()
@@ -52,7 +52,7 @@ class Worker:
                         raise
                     # The database is away (restart, failover): wait and try again.
                     logger.exception("Worker %s cannot reach the database", self.id)
-                    connections.close_all()
+                    self._tidy_connections(connections.close_all)
                     self._stop.wait(max(self.sleep, 5.0))
                     continue
                 if job is None:
@@ -68,5 +68,12 @@ class Worker:
                 line = f"Job {job.pk} {outcome} in {time.monotonic() - started:.1f} s"
                 self.say(f"{line}: {job.error}" if job.error else line)
         finally:
-            connections.close_all()
+            self._tidy_connections(connections.close_all)
         return processed
+
+    @staticmethod
+    def _tidy_connections(tidy: Callable[[], None]) -> None:
+        # Drop broken or old connections between jobs, but never under a caller's transaction
+        # (a test that runs the worker in its own transaction).
+        if not connection.in_atomic_block:
+            tidy()
