@@ -242,3 +242,12 @@ def test_postcodes_at_the_border_of_the_state(postcode):
     inside = postcode in {"02999", "08058"}  # Lohsa, Zwickau; the others are in Brandenburg,
     # Thuringia, Saxony-Anhalt and Bavaria
     assert (geocode(postcode=postcode).region_code is not None) == inside
+
+
+def test_postcode_and_city_in_one_field():
+    place = geocode(city="09456 Annaberg-Buchholz")
+    assert place.postcode == "09456" and place.region_code == "14521"
+    assert geocode(city="D-01067 Dresden").postcode == "01067"
+    assert geocode(city="99999 Torgau").name == "Torgau"
+    # Six digits are no postcode.
+    assert geocode(postcode="091110") is None

@@ -37,7 +37,8 @@ _QUALIFIER = re.compile(
     r"\s*(?:/|\(|,|\s(?:im|in|an der|am|a\.|a\.d\.|b\.|bei|ot|ortsteil)\s).*$", re.IGNORECASE
 )
 _PREFIXES = ("kurort ", "stadt ")
-_POSTCODE = re.compile(r"\d{5}")
+_POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+_POSTCODE_AND_CITY = re.compile(r"^\s*(?:D-)?(\d{5})\s+(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,16 @@ def _gazetteer() -> _Gazetteer:
 def geocode(city: str = "", postcode: str = "") -> Place | None:
     """Coordinates and district for a postcode and/or a place name; None if neither is known.
 
-    The postcode is matched exactly (surrounding text such as "D-09111" is tolerated); the
-    name ignores case, umlaut spelling, hyphens and qualifiers ("Frankenberg/Sa.").
+    The postcode is matched exactly (surrounding text such as "D-09111" is tolerated, and a
+    city given as "09111 Chemnitz" is split); the name ignores case, umlaut spelling, hyphens
+    and qualifiers ("Frankenberg/Sa.").
     """
     gazetteer = _gazetteer()
+    if not postcode:
+        # "09111 Chemnitz" in one field, as member lists often have it.
+        combined = _POSTCODE_AND_CITY.match(city or "")
+        if combined:
+            postcode, city = combined.group(1), combined.group(2)
     match = _POSTCODE.search(postcode or "")
     if match and match.group() in gazetteer.by_postcode:
         return gazetteer.by_postcode[match.group()]
