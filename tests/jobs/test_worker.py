@@ -189,3 +189,16 @@ def test_sigterm_lets_the_current_job_finish(shared_db, tmp_path):
     statuses = [job["status"] for job in report(shared_db)]
     assert statuses == ["succeeded", "queued"]  # the first finished, the second waits
     assert log.read_text().count("\n") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thread_mode_runs_the_job_in_the_process_that_queued_it(shared_db, tmp_path):
+    log = tmp_path / "runs.log"
+    # A job a dead worker left behind: the thread runs it too, after its own.
+    script(shared_db, "enqueue", "1", str(log))
+    outcome = json.loads(script(shared_db, "thread", str(log)).stdout)
+    assert outcome["status"] == "succeeded"
+    assert outcome["locked_by"].endswith(":thread")
+    jobs = report(shared_db)
+    assert [job["status"] for job in jobs] == ["succeeded", "succeeded"]
+    assert log.read_text().count("\n") == 2

@@ -37,6 +37,17 @@ def main(argv: list[str]) -> int:
         while not os.path.exists(go) and time.monotonic() < deadline:
             time.sleep(0.01)
         call_command("worker", once="--once" in args, sleep=0.1)
+    elif action == "thread":
+        from django.conf import settings
+
+        settings.JOBS_MODE = "thread"
+        job = enqueue("tests.record", {"log": args[0]}, title="in a thread")
+        deadline = time.monotonic() + 60
+        unfinished = Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        while unfinished.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        job.refresh_from_db()
+        print(json.dumps({"status": job.status, "locked_by": job.locked_by}))
     elif action == "report":
         jobs = Job.objects.order_by("pk").values("pk", "status", "attempts", "locked_by", "error")
         print(json.dumps(list(jobs)))
