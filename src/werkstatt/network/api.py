@@ -31,6 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from . import serializers as s
@@ -44,6 +45,9 @@ from .models import (
     Sector,
     Site,
 )
+from .services import organisations as services
+from .services.history import organisation_history_page
+from .services.search import SearchParams, search
 
 SAFE_METHODS = permissions.SAFE_METHODS
 
@@ -227,8 +231,6 @@ def read_search_query(request) -> dict[str, Any] | None:
 
 def run_search(request, query: dict[str, Any], *, page: int, page_size: int):
     """Ask the directory's search service, the one the directory page uses."""
-    from werkstatt.network.services.search import SearchParams, search
-
     return search(
         SearchParams(
             q=query.get("q", ""),
@@ -249,8 +251,6 @@ def run_search(request, query: dict[str, Any], *, page: int, page_size: int):
 
 def search_payload(view, result, *, with_facets: bool) -> dict[str, Any]:
     """A page of search hits shaped like DRF's pagination, with scores and distances."""
-    from rest_framework.utils.urls import remove_query_param, replace_query_param
-
     url = view.request.build_absolute_uri()
 
     def link(page: int) -> str | None:
@@ -360,6 +360,7 @@ class OrganisationViewSet(
     lookup_field = "slug"
     permission_classes = [OrganisationPermission]
     pagination_class = Pagination
+    # PATCH only: a PUT that forgot a field would empty it.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -370,7 +371,7 @@ class OrganisationViewSet(
     def get_serializer_class(self):
         if self.action == "list":
             return s.OrganisationListSerializer
-        if self.action in {"create", "partial_update", "update"}:
+        if self.action in {"create", "partial_update"}:
             return s.OrganisationWriteSerializer
         return s.OrganisationDetailSerializer
 
@@ -390,8 +391,6 @@ class OrganisationViewSet(
         return Response(data, status=code)
 
     def create(self, request, *args, **kwargs):
-        from werkstatt.network.services import organisations as services
-
         serializer = s.OrganisationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         organisation = call(
@@ -400,8 +399,6 @@ class OrganisationViewSet(
         return self.detail_response(organisation, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        from werkstatt.network.services import organisations as services
-
         organisation = self.get_object()
         serializer = s.OrganisationWriteSerializer(organisation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -409,9 +406,6 @@ class OrganisationViewSet(
             services.do_update_profile, organisation, request.user, serializer.validated_data
         )
         return self.detail_response(organisation)
-
-    def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is.
-        return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(
         summary=_("The history of an organisation's profile"),
@@ -424,10 +418,6 @@ class OrganisationViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, slug=None):
-        from rest_framework.utils.urls import remove_query_param, replace_query_param
-
-        from werkstatt.network.services.history import organisation_history_page
-
         organisation = self.get_object()
         if not request.user.has_perm("network.view_organisation_history", organisation):
             self.permission_denied(request)
@@ -504,8 +494,6 @@ class SiteViewSet(NestedMixin, viewsets.ModelViewSet):
         return Site.objects.filter(organisation=self.get_organisation()).select_related("region")
 
     def perform_create(self, serializer):
-        from werkstatt.network.services import organisations as services
-
         serializer.instance = call(
             services.do_add_site,
             self.get_organisation(),
@@ -514,8 +502,6 @@ class SiteViewSet(NestedMixin, viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        from werkstatt.network.services import organisations as services
-
         serializer.instance = call(
             services.do_update_site,
             serializer.instance,
@@ -524,8 +510,6 @@ class SiteViewSet(NestedMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        from werkstatt.network.services import organisations as services
-
         call(services.do_delete_site, instance, self.request.user)
 
 
@@ -556,8 +540,6 @@ class ContactViewSet(NestedMixin, viewsets.ModelViewSet):
         return contacts
 
     def perform_create(self, serializer):
-        from werkstatt.network.services import organisations as services
-
         serializer.instance = call(
             services.do_add_contact,
             self.get_organisation(),
@@ -566,8 +548,6 @@ class ContactViewSet(NestedMixin, viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        from werkstatt.network.services import organisations as services
-
         serializer.instance = call(
             services.do_update_contact,
             serializer.instance,
@@ -576,8 +556,6 @@ class ContactViewSet(NestedMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        from werkstatt.network.services import organisations as services
-
         call(services.do_delete_contact, instance, self.request.user)
 
 
