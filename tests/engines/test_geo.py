@@ -92,7 +92,7 @@ def test_bounding_box_rejects_a_negative_radius():
 points = st.lists(st.tuples(st.floats(47.0, 55.0), st.floats(5.0, 15.0)), min_size=1, max_size=60)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(points, st.floats(46.0, 56.0), st.floats(4.0, 16.0), st.sampled_from([0.05, 0.25, 1.0]))
 def test_nearest_index_agrees_with_brute_force(coords, lat, lon, cell):
     index = NearestIndex(((a, b, i) for i, (a, b) in enumerate(coords)), cell_deg=cell)
