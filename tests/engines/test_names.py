@@ -87,6 +87,12 @@ def test_a_typo_is_found_and_a_shared_website_is_strong_evidence(index):
     assert "same_website" in match.reasons
 
 
+def test_names_that_differ_in_a_number_are_different():
+    assert score_keys("metallbau werk 1", "metallbau werk 2") < POSSIBLE_SCORE
+    assert score_keys("firma nummer 1", "firma nummer 11") < POSSIBLE_SCORE
+    assert score_keys("firma 2000", "firma 2000") == 100
+
+
 def test_unrelated_names_find_nothing(index):
     assert index.match("Zeiss Optik GmbH", "07745", "Jena") == []
     assert index.match("", "", "") == []

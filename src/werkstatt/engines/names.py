@@ -265,7 +265,14 @@ def score_keys(a: str, b: str) -> float:
     """
     if not a or not b:
         return 0.0
-    return 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
+    score = 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
+    # "Werk 1" and "Werk 2", "Nummer 1" and "Nummer 11": names that differ in a number are
+    # different organisations however alike the letters are.
+    numbers_a = {t for t in a.split() if any(ch.isdigit() for ch in t)}
+    numbers_b = {t for t in b.split() if any(ch.isdigit() for ch in t)}
+    if numbers_a != numbers_b:
+        score = min(score, 60.0)
+    return score
 
 
 def match_candidates(

@@ -1,0 +1,402 @@
+"""The member-list import service: checking rows, duplicates, all-or-nothing commit, report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from tests.factories import OrganisationFactory, SiteFactory, make_network_moderator
+
+from werkstatt.jobs.registry import JobError
+from werkstatt.network.models import ImportBatch, ImportRow, Organisation
+from werkstatt.network.services import importer
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator():
+    return make_network_moderator()
+
+
+def upload(user, name: str, data: bytes | None = None) -> ImportBatch:
+    if data is None:
+        data = (FIXTURES / name).read_bytes()
+    return importer.do_create_batch(user, name, data)
+
+
+def checked(user, name: str, data: bytes | None = None, mapping=None) -> ImportBatch:
+    batch = upload(user, name, data)
+    importer.do_set_mapping(batch, mapping or batch.mapping)
+    importer.analyse(batch)
+    batch.refresh_from_db()
+    return batch
+
+
+def site_of(name: str):
+    return Organisation.objects.get(name=name).sites.get()
+
+
+def commit(batch: ImportBatch, user) -> ImportBatch:
+    importer.do_commit(batch, user)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_mapping_is_guessed_from_german_headers(moderator):
+    batch = upload(moderator, "semikolon_windows1252.csv")
+    assert {f: i for f, i in batch.mapping.items() if i is not None} == {
+        "name": 0,
+        "street": 1,
+        "postcode": 2,
+        "city": 3,
+        "email": 4,
+        "employees": 5,
+        "certifications": 6,
+    }
+    assert batch.info["encoding"] == "windows-1252"
+    assert batch.info["row_count"] == 4
+    assert batch.file.name.startswith("imports/")
+
+
+def test_mapping_guesses_english_and_variant_headers():
+    mapping = importer.guess_mapping(
+        [
+            "Company",
+            "Street",
+            "ZIP",
+            "City",
+            "Homepage",
+            "Mail",
+            "Phone",
+            "Industry",
+            "Employees",
+            "Type",
+            "Certificates",
+            "Services",
+            "Description",
+            "Contact",
+        ]
+    )
+    assert list(mapping.values()) == list(range(14))
+    assert importer.guess_mapping(["Unternehmen", "PLZ/Ort", "Internet", "Ansprechpartner"]) == {
+        **dict.fromkeys(importer.FIELDS),
+        "name": 0,
+        "postcode": 1,
+        "website": 2,
+        "contact": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("leer.csv", "empty"),
+        ("nur_kopfzeile.csv", "no rows"),
+        ("ohne_kopfzeile.csv", "header row"),
+        ("doppelte_spalten.csv", "Name"),
+        ("dokument.csv", "PDF"),
+        ("logo.xlsx", "image"),
+    ],
+)
+def test_unusable_files_are_refused_with_a_clear_message_and_nothing_is_stored(
+    moderator, name, words
+):
+    with pytest.raises(importer.ImportFileError) as info:
+        upload(moderator, name)
+    assert words in info.value.messages[0]
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_file_with_another_extension_is_refused():
+    with pytest.raises(importer.ImportFileError) as info:
+        importer.read_file(b"Name\nA\n", "liste.docx")
+    assert info.value.code == "bad_extension"
+
+
+def test_the_name_column_is_required(moderator):
+    batch = upload(moderator, "ohne_namensspalte.csv")
+    assert batch.mapping["name"] is None
+    with pytest.raises(ValidationError) as info:
+        importer.do_set_mapping(batch, batch.mapping)
+    assert "name" in " ".join(info.value.messages)
+    with pytest.raises(ValidationError):
+        importer.do_set_mapping(batch, {**batch.mapping, "name": 1, "postcode": 1})
+
+
+def test_a_clean_list_is_imported_with_sites_sizes_and_certifications(moderator):
+    batch = checked(moderator, "semikolon_windows1252.csv")
+    assert batch.report["totals"]["new"] == 4
+    batch = commit(batch, moderator)
+    assert batch.status == ImportBatch.Status.DONE
+    assert batch.report["counts"] == {"created": 4, "merged": 0, "skipped": 0, "rejected": 0}
+    mueller = Organisation.objects.get(name="Müller Metallbau GmbH")
+    assert mueller.kind == Organisation.Kind.COMPANY
+    assert mueller.employees == 45
+    assert mueller.size == Organisation.Size.SMALL
+    assert mueller.email == "info@mueller-metall.de"
+    assert mueller.name_key == "mueller metallbau"
+    assert mueller.lat is not None and mueller.region is not None
+    site = mueller.sites.get()
+    assert (site.street, site.postcode, site.city, site.is_headquarters) == (
+        "Zwickauer Straße 12",
+        "09112",
+        "Chemnitz",
+        True,
+    )
+    schroeder = Organisation.objects.get(name="Schröder & Söhne Präzisionsteile KG")
+    assert sorted(schroeder.certifications.values_list("code", flat=True)) == [
+        "IATF 16949",
+        "ISO 9001",
+    ]
+    assert Organisation.objects.get(name__startswith="Großmann").size == Organisation.Size.LARGE
+    assert Organisation.objects.get(name__startswith="Bäuerle").size == Organisation.Size.MICRO
+    # History records who imported and why.
+    record = mueller.history.first()
+    assert record.history_user == moderator
+    assert "semikolon_windows1252.csv" in record.history_change_reason
+    rows = {r.number: r for r in batch.rows.all()}
+    assert rows[2].result == ImportRow.Result.CREATED and rows[2].organisation == mueller
+
+
+def test_invalid_rows_are_rejected_with_reasons_and_valid_ones_imported(moderator):
+    batch = checked(moderator, "fehlerhafte_zeilen.csv")
+    rows = {r.number: r for r in batch.rows.all()}
+    assert rows[2].status == ImportRow.Status.NEW and rows[2].issues == []
+    expected = {
+        3: "missing_name",
+        4: "invalid_email",
+        5: "invalid_postcode",
+        6: "employees_not_number",
+    }
+    for number, code in expected.items():
+        assert rows[number].status == ImportRow.Status.REJECTED
+        assert [i["code"] for i in rows[number].issues if i["level"] == "error"] == [code]
+    # An unknown place or certification is a warning, not a rejection.
+    assert rows[7].status == ImportRow.Status.NEW
+    assert sorted(i["code"] for i in rows[7].issues) == ["unknown_certification", "unknown_place"]
+    assert "Nirgendwohausen" in importer.row_reason(rows[7])
+    assert "info(at)falsch.de" in importer.row_reason(rows[4])
+    batch = commit(batch, moderator)
+    assert batch.report["counts"] == {"created": 2, "merged": 0, "skipped": 0, "rejected": 4}
+    irgendwo = Organisation.objects.get(name="Irgendwo GmbH")
+    assert irgendwo.sites.get().city == "Nirgendwohausen"
+    assert irgendwo.lat is None
+    assert irgendwo.certifications.count() == 0
+
+
+def test_formula_rows_without_values_are_rejected_and_cached_values_import(moderator):
+    batch = checked(moderator, "formeln_ohne_werte.xlsx")
+    assert batch.report["totals"]["rejected"] == 2
+    batch = checked(moderator, "formeln_mit_werten.xlsx")
+    assert batch.report["totals"]["new"] == 2
+    commit(batch, moderator)
+    assert Organisation.objects.get(name="Schröder KG").employees == 120
+    assert Organisation.objects.get(name="Müller Metallbau GmbH").employees == 45
+
+
+def test_merged_cells_and_numeric_postcodes(moderator):
+    batch = commit(checked(moderator, "verbundene_zellen.xlsx"), moderator)
+    assert batch.report["counts"]["created"] == 4
+    assert site_of("Richter Drehteile GmbH").city == "Chemnitz"
+    assert site_of("Bäuerle e.K.").postcode == "01067"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "echt_alt.xls",
+        "eigentlich_xlsx.xls",
+        "eigentlich_html.xls",
+        "komma_mit_anfuehrungszeichen.csv",
+        "utf8_mit_bom.csv",
+        "tabulator.txt",
+        "falsche_kodierung.csv",
+    ],
+)
+def test_every_readable_fixture_imports(moderator, name):
+    batch = commit(checked(moderator, name), moderator)
+    assert batch.status == ImportBatch.Status.DONE
+    assert batch.report["counts"]["created"] >= 3
+    assert Organisation.objects.filter(name__contains="ü").exists()
+
+
+def test_duplicate_of_an_existing_organisation_is_merged_without_overwriting(moderator):
+    existing = OrganisationFactory(
+        name="Mueller GmbH & Co. KG",
+        slug="mueller",
+        email="alt@mueller.de",
+        phone="",
+        description="",
+        employees=None,
+        size="",
+    )
+    SiteFactory(organisation=existing, postcode="09111", city="Chemnitz")
+    other = OrganisationFactory(name="Müller Elektrotechnik GmbH", slug="mueller-elektro")
+    SiteFactory(organisation=other, postcode="09111", city="Chemnitz")
+    data = (
+        "Firma;PLZ;Ort;E-Mail;Telefon;Beschreibung;Mitarbeiter\n"
+        "Müller GmbH;09111;Chemnitz;neu@mueller.de;0371 123;Drehteile;30\n"
+    ).encode("cp1252")
+    batch = checked(moderator, "mitglieder.csv", data)
+    row = batch.rows.get()
+    assert row.status == ImportRow.Status.DUPLICATE
+    assert row.match == existing
+    assert row.match_score >= 85
+    assert row.decision == ImportRow.Decision.MERGE
+    assert "Mueller GmbH & Co. KG" in importer.row_reason(row)
+    before = existing.history.count()
+    batch = commit(batch, moderator)
+    assert batch.report["counts"]["merged"] == 1
+    existing.refresh_from_db()
+    assert existing.email == "alt@mueller.de"  # never overwritten
+    assert existing.phone == "0371 123"  # empty fields are filled
+    assert existing.description == "Drehteile"
+    assert existing.employees == 30 and existing.size == Organisation.Size.SMALL
+    assert Organisation.objects.filter(name__icontains="ller").count() == 2
+    assert existing.history.count() == before + 1
+    assert existing.history.first().history_user == moderator
+
+
+def test_decisions_create_anyway_and_skip(moderator):
+    existing = OrganisationFactory(name="Mueller GmbH", slug="mueller")
+    SiteFactory(organisation=existing, postcode="09111", city="Chemnitz")
+    data = "Name;Ort\nMüller GmbH;Chemnitz\nMüller KG;Chemnitz\n".encode("cp1252")
+    batch = checked(moderator, "liste.csv", data)
+    first, second = batch.rows.order_by("number")
+    assert first.status == ImportRow.Status.DUPLICATE
+    # The second is a duplicate of the existing one too (it is checked against both).
+    assert second.status == ImportRow.Status.DUPLICATE
+    importer.do_set_decisions(batch, {first.pk: "create", second.pk: "skip"})
+    with pytest.raises(ValidationError):
+        rejected_like = ImportRow.objects.create(
+            batch=batch, number=99, values={}, status=ImportRow.Status.REJECTED
+        )
+        importer.do_set_decisions(batch, {rejected_like.pk: "create"})
+    rejected_like.delete()
+    batch = commit(batch, moderator)
+    assert batch.report["counts"] == {"created": 1, "merged": 0, "skipped": 1, "rejected": 0}
+    assert Organisation.objects.filter(name="Müller GmbH").exists()
+    assert not Organisation.objects.filter(name="Müller KG").exists()
+
+
+def test_duplicates_within_the_file_are_flagged_and_skipped_by_default(moderator):
+    data = (
+        "Name;PLZ;Ort\n"
+        "Müller Metallbau GmbH;09111;Chemnitz\n"
+        "Mueller Metallbau GmbH & Co. KG;09111;Chemnitz\n"
+        "Müller Elektrotechnik GmbH;09111;Chemnitz\n"
+        "Müller Metallbau GmbH;04109;Leipzig\n"
+    ).encode("cp1252")
+    batch = checked(moderator, "liste.csv", data)
+    rows = {r.number: r for r in batch.rows.all()}
+    assert rows[2].status == ImportRow.Status.NEW
+    assert rows[3].status == ImportRow.Status.FILE_DUPLICATE
+    assert rows[3].duplicate_of_row == 2
+    assert rows[3].decision == ImportRow.Decision.SKIP
+    assert "row 2" in importer.row_reason(rows[3])
+    assert rows[4].status == ImportRow.Status.NEW  # another trade
+    assert rows[5].status == ImportRow.Status.NEW  # the same name in another city
+    commit(batch, moderator)
+    assert Organisation.objects.count() == 3
+
+
+def test_a_database_error_in_the_middle_rolls_back_everything(moderator, monkeypatch):
+    batch = checked(moderator, "semikolon_windows1252.csv")
+    # Every organisation gets the same slug: the unique constraint fails at the second one.
+    monkeypatch.setattr(importer._Slugs, "make", lambda self, name: "immer-gleich")
+    importer.ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+    with pytest.raises(JobError) as info:
+        importer.run_import(batch.pk)
+    assert "Nothing was imported" in str(info.value.message)
+    assert Organisation.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "Nothing was imported" in batch.report["error"]
+    assert not batch.rows.exclude(result="").exists()
+
+
+def test_a_merge_target_deleted_after_the_preview_fails_the_whole_import(moderator):
+    existing = OrganisationFactory(name="Mueller GmbH", slug="mueller")
+    data = "Name\nNeue Firma GmbH\nMüller GmbH\nNoch eine Firma AG\n".encode("cp1252")
+    batch = checked(moderator, "liste.csv", data)
+    assert batch.rows.get(number=3).decision == ImportRow.Decision.MERGE
+    existing.delete()
+    importer.ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+    with pytest.raises(JobError) as info:
+        importer.run_import(batch.pk)
+    assert "Row 3" in str(info.value.message)
+    assert Organisation.objects.count() == 0
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.FAILED
+
+
+def test_a_batch_is_imported_only_once(moderator):
+    batch = commit(checked(moderator, "semikolon_windows1252.csv"), moderator)
+    assert Organisation.objects.count() == 4
+    with pytest.raises(ValidationError):
+        importer.do_commit(batch, moderator)
+    # A job that runs again (a worker retried it) finds the batch done and leaves it.
+    assert importer.run_import(batch.pk)["skipped"] is True
+    with pytest.raises(ValidationError):
+        importer.do_set_decisions(batch, {})
+    assert Organisation.objects.count() == 4
+
+
+def test_report_csv_lists_every_row_with_its_reason(moderator):
+    batch = commit(checked(moderator, "fehlerhafte_zeilen.csv"), moderator)
+    text = "".join(importer.report_csv(batch))
+    assert text.startswith("\ufeff")
+    lines = text.strip().splitlines()
+    assert len(lines) == 7
+    assert lines[1].split(";")[:2] == ["2", "Gute Firma GmbH"]
+    assert lines[1].split(";")[3] == str(ImportRow.Result.CREATED.label)
+    assert "The name is missing." in lines[2]
+
+
+def test_reindex_is_called_with_the_created_ids(moderator, monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "werkstatt.network.services.search_index.reindex",
+        lambda ids, progress=None: calls.append(list(ids)),
+    )
+    commit(checked(moderator, "semikolon_windows1252.csv"), moderator)
+    assert sorted(calls[0]) == sorted(Organisation.objects.values_list("pk", flat=True))
+
+
+def test_fifty_thousand_rows_import_in_the_job(moderator):
+    lines = ["Firma;Straße;PLZ;Ort;E-Mail;Mitarbeiter;Zertifikate"]
+    cities = [
+        ("09111", "Chemnitz"),
+        ("01067", "Dresden"),
+        ("04109", "Leipzig"),
+        ("08056", "Zwickau"),
+        ("02625", "Bautzen"),
+    ]
+    for i in range(50_000):
+        postcode, city = cities[i % len(cities)]
+        lines.append(
+            f"Metallbau Nummer {i} GmbH;Industriestraße {i % 200};{postcode};{city};"
+            f"info{i}@firma{i}.de;{i % 300};ISO 9001"
+        )
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    start = time.perf_counter()
+    batch = upload(moderator, "gross.csv", data)
+    uploaded = time.perf_counter()
+    importer.do_set_mapping(batch, batch.mapping)
+    importer.do_start_analysis(batch, moderator)  # job, synchronous in tests
+    analysed = time.perf_counter()
+    batch.refresh_from_db()
+    assert batch.report["totals"]["new"] == 50_000
+    job = importer.do_commit(batch, moderator)
+    done = time.perf_counter()
+    batch.refresh_from_db()
+    assert job.status == job.Status.SUCCEEDED, job.error
+    assert batch.report["counts"]["created"] == 50_000
+    assert Organisation.objects.count() == 50_000
+    print(
+        f"\n50,000-row import: upload {uploaded - start:.1f} s, check {analysed - uploaded:.1f} s,"
+        f" commit {done - analysed:.1f} s, total {done - start:.1f} s"
+    )
