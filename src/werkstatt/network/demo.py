@@ -56,14 +56,9 @@ SHOWCASE = {
     "family": "Seifert",
 }
 
-# Shares of the non-company kinds (the rest are companies). Kinds made only of real
-# institutions (chambers, unions) never exceed the institutions listed.
-KIND_SHARES = {
-    "research": 0.025,
-    "public": 0.020,
-    "chamber": 0.004,
-    "union": 0.005,
-}
+# Shares of the kinds made only of real institutions (the other kinds' shares are in
+# companies.toml); never more than institutions.toml lists. The rest are companies.
+INSTITUTION_SHARES = {"chamber": 0.004, "union": 0.005}
 
 LEGAL_FORMS = {
     "micro": [("e.K.", 35), ("GmbH", 40), ("UG (haftungsbeschränkt)", 15), ("GbR", 3)],
@@ -426,21 +421,17 @@ class Generator:
         others = [i for i in institutions if not i.get("anchor")]
         slots: list[tuple[str, Any]] = [("company", SHOWCASE)]
         slots += [("institution", i) for i in anchors]
-        taken = {k: sum(1 for i in anchors if i["kind"] == k) for k in KIND_SHARES}
-        for kind, share in KIND_SHARES.items():
+        shares = {kind: float(spec["share"]) for kind, spec in self.catalogue.kinds.items()}
+        shares.update(INSTITUTION_SHARES)
+        for kind, share in shares.items():
             quota = max(1, round(share * count))
+            taken = sum(1 for row in anchors if row["kind"] == kind)
             for row in others:
-                if row["kind"] == kind and taken[kind] < quota:
+                if row["kind"] == kind and taken < quota:
                     slots.append(("institution", row))
-                    taken[kind] += 1
+                    taken += 1
             if kind in self.catalogue.kinds:
-                slots += [("kind", kind)] * max(0, quota - taken[kind])
-        for kind, spec in self.catalogue.kinds.items():
-            if kind not in KIND_SHARES:
-                already = sum(1 for s in slots if s[0] == "institution" and s[1]["kind"] == kind)
-                slots += [("kind", kind)] * max(
-                    1 if already == 0 else 0, round(spec["share"] * count) - already
-                )
+                slots += [("kind", kind)] * max(0, quota - taken)
         slots += [("company", None)] * (count - len(slots))
         fixed, rest = slots[: 1 + len(anchors)], slots[1 + len(anchors) :]
         self.rng.shuffle(rest)
