@@ -126,6 +126,7 @@ def split_compound(word: str, min_length: int = _MIN_COMPOUND) -> tuple[str, ...
     return tuple(parts)
 
 
+@functools.lru_cache(maxsize=200_000)
 def _word_terms(word: str) -> str | None:
     folded = fold(word)
     if folded in STOP_WORDS or not folded or len(folded) > 80:
@@ -162,30 +163,38 @@ def _saturate(tf: float) -> float:
     return tf * (K1 + 1) / (tf + K1)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _token_terms(token: str) -> tuple[tuple[tuple[str, float], ...], str]:
+    """(term, occurrences) pairs of one token, and the token folded (cached: words repeat)."""
+    counts: dict[str, float] = defaultdict(float)
+    parts = [p for p in _SPLIT_PARTS.split(token) if p]
+    for part in parts:
+        term = _word_terms(part)
+        if not term:
+            continue
+        counts[term] += 1.0
+        if part.isalpha():
+            for sub in split_compound(part):
+                sub_term = _word_terms(sub)
+                if sub_term and sub_term != term and len(sub_term) >= 3:
+                    counts[sub_term] += PART_FACTOR
+    if len(parts) > 1:
+        # The whole of a joined word or code: "iso9001", "3ddruck", "blechbearbei".
+        term = _word_terms("".join(parts))
+        if term:
+            counts[term] += 1.0
+    return tuple(counts.items()), fold(token)
+
+
 def _field_terms(text: str) -> dict[str, float]:
     """Term -> occurrences (parts of compounds count PART_FACTOR) for one field."""
     counts: dict[str, float] = defaultdict(float)
     previous_alpha: str | None = None
     for token in _tokens(text):
-        parts = [p for p in _SPLIT_PARTS.split(token) if p]
-        for part in parts:
-            term = _word_terms(part)
-            if not term:
-                continue
-            counts[term] += 1.0
-            if part.isalpha():
-                for sub in split_compound(part):
-                    sub_term = _word_terms(sub)
-                    if sub_term and sub_term != term and len(sub_term) >= 3:
-                        counts[sub_term] += PART_FACTOR
-        if len(parts) > 1:
-            # The whole of a joined word or code: "iso9001", "3ddruck", "blechbearbei".
-            joined = "".join(parts)
-            term = _word_terms(joined)
-            if term:
-                counts[term] += 1.0
+        pairs, folded = _token_terms(token)
+        for term, count in pairs:
+            counts[term] += count
         # "ISO 9001", "IATF 16949", "DIN 8580": a short code word and a number also as one term.
-        folded = fold(token)
         if folded.isdigit() and previous_alpha is not None:
             counts[previous_alpha + folded] += 1.0
         previous_alpha = folded if folded.isalpha() and len(folded) <= 5 else None

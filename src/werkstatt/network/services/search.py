@@ -416,15 +416,14 @@ def _scores(terms: list[str], matching: QuerySet, base: QuerySet) -> dict[int, f
             if value > best[term].get(org_id, 0.0):
                 best[term][org_id] = value
     if len(terms) > 1:
-        documents = base.count()
+        # Document frequency as the number of matching postings (an index-only range count,
+        # no DISTINCT sort): an organisation with two words starting with the term counts twice,
+        # which only makes a very common prefix slightly more common.
+        documents = Organisation.objects.count()
         term_idf = {
             term: idf(
                 documents,
-                SearchTerm.objects.filter(_term_match(term))
-                .filter(organisation_id__in=base.values("pk"))
-                .values("organisation_id")
-                .distinct()
-                .count(),
+                min(documents, SearchTerm.objects.filter(_term_match(term)).count()),
             )
             for term in terms
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from werkstatt.engines.text import index_terms, reverse
@@ -120,13 +120,23 @@ def _build_rows(ids: list[int], kind_labels, capability_own, capability_ancestor
             (capacities, WEIGHT_DESCRIPTION),
             (" ".join([*places.get(pk, []), region_de or "", region_en or ""]), WEIGHT_PLACE),
         ]
-        for term, weight in index_terms(fields).items():
-            rows.append(
-                SearchTerm(
-                    organisation_id=pk, term=term, reversed_term=reverse(term), weight=weight
-                )
-            )
+        rows.extend(
+            (pk, term, reverse(term), weight) for term, weight in index_terms(fields).items()
+        )
     return rows
+
+
+def _insert(rows: list[tuple[int, str, str, float]]) -> None:
+    """Insert postings with one prepared statement (executemany): many times faster than
+    bulk_create, which builds SQL for every few hundred rows."""
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (organisation_id, term, reversed_term, weight) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
 
 
 def reindex(organisation_ids: Iterable[int], progress: Progress | None = None) -> None:
@@ -141,7 +151,7 @@ def reindex(organisation_ids: Iterable[int], progress: Progress | None = None) -
         rows = _build_rows(batch, kind_labels, capability_own, capability_ancestors)
         with transaction.atomic():
             SearchTerm.objects.filter(organisation_id__in=batch).delete()
-            SearchTerm.objects.bulk_create(rows, batch_size=5000)
+            _insert(rows)
         if progress is not None:
             progress(min(start + BATCH_SIZE, len(ids)), len(ids))
 
