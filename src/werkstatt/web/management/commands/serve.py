@@ -14,9 +14,8 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 
@@ -114,7 +113,6 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1 or timeout < 1:
             raise CommandError("--workers, --threads and --timeout must be at least 1.")
         self._check_static_files()
-        self._ensure_cache_table()
         self.stdout.write(
             f"Werkstatt on http://{options['bind']} with {workers} worker(s) × {threads} "
             f"thread(s); background jobs: {settings.JOBS_MODE}"
@@ -131,15 +129,6 @@ class Command(BaseCommand):
                 max_requests=max_requests,
             )
         ).run()
-
-    def _ensure_cache_table(self) -> None:
-        # The cache (login throttling, sessions of allauth) lives in a database table that
-        # `migrate` does not create; createcachetable is idempotent. Two servers starting at once
-        # may race to create it: the loser's error is harmless.
-        try:
-            call_command("createcachetable", verbosity=0)
-        except DatabaseError as exc:
-            self.stderr.write(self.style.WARNING(f"Could not create the cache table: {exc}"))
 
     def _check_static_files(self) -> None:
         backend = settings.STORAGES["staticfiles"]["BACKEND"]
