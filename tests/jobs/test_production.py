@@ -60,3 +60,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "WERKSTATT_SECRET_KEY" in result.stderr
+
+
+def test_migrate_creates_a_missing_data_directory(tmp_path):
+    data_dir = tmp_path / "fresh" / "var"  # a fresh checkout has no var/
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("WERKSTATT_") and key != "DATABASE_URL"
+    }
+    env["WERKSTATT_DATA_DIR"] = str(data_dir)
+    result = subprocess.run(
+        [WERKSTATT, "migrate", "-v0"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "werkstatt.sqlite3").exists()
