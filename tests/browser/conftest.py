@@ -47,3 +47,24 @@ def page(browser, live_server, settings):
     yield page
     context.close()
     shutil.rmtree(downloads, ignore_errors=True)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Regions, capabilities, certifications and the network space.
+
+    The migration loads them once, but transactional tests flush the tables after each test;
+    load them again (idempotent, quick).
+    """
+    from werkstatt.network.services.reference_data import load_reference_data
+
+    load_reference_data()
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/konto/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
