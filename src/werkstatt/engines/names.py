@@ -95,11 +95,16 @@ DUPLICATE_SCORE = 85.0
 POSSIBLE_SCORE = 70.0
 
 
+_FORMS_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+for _form in _LEGAL_FORMS:  # longest first, as sorted above
+    _FORMS_BY_FIRST[_form[0]].append(_form)
+
+
 def _strip_legal_forms(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for form in _LEGAL_FORMS:
+        for form in _FORMS_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(form)]) == form:
                 i += len(form)
                 break
