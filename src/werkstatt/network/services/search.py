@@ -440,27 +440,36 @@ def _scores(terms: list[str], matching: QuerySet, base: QuerySet) -> dict[int, f
 def _facets(params: SearchParams, filtered, capability_rows) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
 
-    kind_counts = dict(
-        filtered(without="kind").values_list("kind").annotate(n=Count("pk")).order_by()
-    )
+    # Kind, size and region are columns of the organisation: the facets without a selection
+    # share one GROUP BY over the result set; each selected one needs its own (without its
+    # filter). Usually that is one query instead of three.
+    columns = {"kind": "kind", "size": "size", "region": "region_id"}
+    selected = {
+        name
+        for name, values in (
+            ("kind", params.kinds),
+            ("size", params.sizes),
+            ("region", params.regions),
+        )
+        if values
+    }
+    column_counts: dict[str, dict[Any, int]] = {name: {} for name in columns}
+    shared = [name for name in columns if name not in selected]
+    if shared:
+        grouped = filtered().values_list("kind", "size", "region_id").annotate(n=Count("pk"))
+        for kind, size, region_id, n in grouped.order_by():
+            values = {"kind": kind, "size": size, "region": region_id}
+            for name in shared:
+                counts = column_counts[name]
+                counts[values[name]] = counts.get(values[name], 0) + n
+    for name in selected:
+        grouped = filtered(without=name).values_list(columns[name]).annotate(n=Count("pk"))
+        column_counts[name] = dict(grouped.order_by())
+    kind_counts = column_counts["kind"]
+    size_counts = {k: v for k, v in column_counts["size"].items() if k}
+    region_counts = {k: v for k, v in column_counts["region"].items() if k is not None}
     facets["kind"] = _choices_facet(kind_counts, Organisation.Kind.choices, params.kinds)
-
-    size_counts = dict(
-        filtered(without="size")
-        .exclude(size="")
-        .values_list("size")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     facets["size"] = _choices_facet(size_counts, Organisation.Size.choices, params.sizes)
-
-    region_counts = dict(
-        filtered(without="region")
-        .exclude(region__isnull=True)
-        .values_list("region_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     regions = list(Region.objects.exclude(kind=Region.Kind.STATE))
     facets["region"] = [
         FacetValue(r.code, r.name, region_counts.get(r.pk, 0), r.code in params.regions)
