@@ -68,3 +68,13 @@ def log_in(page, email: str, password: str) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("input[name=password]").press("Enter")
     page.wait_for_url(lambda url: "/konto/login/" not in url)
+
+
+def with_confirmed_email(user):
+    """Mark the user's address as confirmed (login requires it; factories don't do it)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
