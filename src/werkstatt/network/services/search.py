@@ -306,7 +306,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
     page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
     page = max(1, int(params.page or 1))
     query = _prepare(params)
-    terms, base, radius, filtered = query.terms, query.base, query.radius, query.filtered
+    terms, radius, filtered = query.terms, query.radius, query.filtered
     matching = filtered()
 
     sort = params.sort if params.sort in SORTS else ""
@@ -322,7 +322,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         # All candidates with their sort keys; scores from their postings.
         candidates = list(matching.values_list("pk", "name_key", "name", "lat", "lon"))
         total = len(candidates)
-        scores = _scores(terms, matching, base) if candidates else {}
+        scores = _scores(terms, {c[0] for c in candidates}) if candidates else {}
         if sort == "relevance":
             candidates.sort(key=lambda c: (-scores.get(c[0], 0.0), c[1], c[2], c[0]))
         elif sort == "name":
@@ -391,7 +391,7 @@ def _distance(radius: _Radius, lat: float | None, lon: float | None) -> float:
     return haversine_km(radius.lat, radius.lon, lat, lon)
 
 
-def _scores(terms: list[str], matching: QuerySet, base: QuerySet) -> dict[int, float]:
+def _scores(terms: list[str], candidates: set[int]) -> dict[int, float]:
     """BM25-like score per candidate: sum over query terms of idf x best matching weight.
 
     A posting equal to the query term counts fully, a prefix or suffix match PARTIAL_FACTOR.
@@ -402,8 +402,14 @@ def _scores(terms: list[str], matching: QuerySet, base: QuerySet) -> dict[int, f
     for term in terms:
         any_term |= _term_match(term)
     best: dict[str, dict[int, float]] = {term: {} for term in terms}
-    postings = SearchTerm.objects.filter(any_term).filter(organisation_id__in=matching.values("pk"))
+    postings = SearchTerm.objects.filter(any_term)
+    if len(candidates) <= 500:
+        postings = postings.filter(organisation_id__in=sorted(candidates))
+    # Otherwise all postings of the terms, filtered here: a semi-join with the whole search as
+    # a subquery costs SQLite far more than skipping a few rows in Python.
     for org_id, indexed, weight in postings.values_list("organisation_id", "term", "weight"):
+        if org_id not in candidates:
+            continue
         for term in terms:
             if indexed == term:
                 value = weight
