@@ -80,20 +80,19 @@ def _display(field_obj: Any, value: Any, regions: dict[int, Region]) -> str:
     return str(value)
 
 
-def organisation_history_page(org: Organisation, page_number: Any = 1) -> tuple[Page, list]:
-    """One page of an organisation's history, newest first, each with its changed fields."""
-    records = org.history.select_related("history_user").order_by("-history_date", "-history_id")
-    page = Paginator(records, PAGE_SIZE).get_page(page_number)
-    start = (page.number - 1) * PAGE_SIZE
-    # One record more than the page: the predecessor of the page's oldest record.
-    rows = list(records[start : start + PAGE_SIZE + 1])
+def diff_records(rows: list[Any], count: int | None = None) -> list[HistoryEntry]:
+    """Entries for `rows` (historical records, newest first), each diffed with the next one.
+
+    Give one row more than `count` to diff the oldest shown record with its predecessor.
+    """
+    count = len(rows) if count is None else count
     fields = _profile_fields()
     region_ids = {r.region_id for r in rows if r.region_id}
     regions = Region.objects.in_bulk(region_ids) if region_ids else {}
     m2m = _m2m_values(rows)
     m2m_labels = {name: str(Organisation._meta.get_field(name).verbose_name) for name in M2M_FIELDS}
     entries = []
-    for i, record in enumerate(rows[:PAGE_SIZE]):
+    for i, record in enumerate(rows[:count]):
         previous = rows[i + 1] if i + 1 < len(rows) else None
         kind = {"+": "created", "-": "deleted"}.get(record.history_type, "changed")
         entry = HistoryEntry(record=record, kind=kind)
@@ -125,4 +124,16 @@ def organisation_history_page(org: Organisation, page_number: Any = 1) -> tuple[
                     )
                 )
         entries.append(entry)
-    return page, entries
+    return entries
+
+
+def organisation_history_page(
+    org: Organisation, page_number: Any = 1
+) -> tuple[Page, list[HistoryEntry]]:
+    """One page of an organisation's history, newest first, each with its changed fields."""
+    records = org.history.select_related("history_user").order_by("-history_date", "-history_id")
+    page = Paginator(records, PAGE_SIZE).get_page(page_number)
+    start = (page.number - 1) * PAGE_SIZE
+    # One record more than the page: the predecessor of the page's oldest record.
+    rows = list(records[start : start + PAGE_SIZE + 1])
+    return page, diff_records(rows, PAGE_SIZE)

@@ -232,6 +232,13 @@ def _sync_headquarters(org: Organisation, user: Any) -> None:
             org.region_id, org.lat, org.lon = new
 
 
+@transaction.atomic
+def do_refresh_location(org: Organisation, user: Any) -> None:
+    """After sites were changed directly (the admin site): fix the headquarters, reindex."""
+    _sync_headquarters(org, user)
+    reindex([org.pk])
+
+
 def _save_site(site: Site, user: Any, data: Mapping[str, Any]) -> Site:
     _apply(site, data, SITE_FIELDS)
     site.lat, site.lon, site.region = locate_site(
