@@ -450,21 +450,16 @@ def test_admin_for_every_role_and_registered_model(admin_world, rf):
         else:
             url = reverse(name, kwargs=arguments)
         cases.append((name, url, ADMIN_STAFF_ONLY.format(superuser=expected).split()))
+    # Admin GETs change nothing: one logged-in client per role, no savepoints (fast).
+    clients = {}
+    for role in ROLES:
+        clients[role] = Client()
+        if role != "anonymous":
+            clients[role].force_login(users[role])
     failures = []
     for name, url, expected in cases:
-        for role, e, a in zip(ROLES, expected, _ask_url(url, users)):
+        answers = [answer(clients[role].get(url)) for role in ROLES]
+        for role, e, a in zip(ROLES, expected, answers):
             if e != a:
                 failures.append(f"{name} {url} {role}: expected {e}, got {a}")
     assert not failures, "\n".join(failures)
-
-
-def _ask_url(url: str, users) -> list[str]:
-    answers = []
-    for role in ROLES:
-        with transaction.atomic():
-            client = Client()
-            if role != "anonymous":
-                client.force_login(users[role])
-            answers.append(answer(client.get(url)))
-            transaction.set_rollback(True)
-    return answers
