@@ -113,6 +113,28 @@ def test_the_mapping_page_requires_the_name_column(client, moderator):
     assert batch.status == ImportBatch.Status.UPLOADED
 
 
+def test_another_worksheet_can_be_chosen(client, moderator):
+    client.force_login(moderator)
+    client.post(
+        reverse("network:import_upload"), {"file": fixture_upload("versteckte_blaetter.xlsx")}
+    )
+    batch = ImportBatch.objects.get()
+    url = reverse("network:import_mapping", args=[batch.pk])
+    page = client.get(url).content.decode()
+    assert 'name="sheet"' in page
+    assert 'value="Intern"' not in page  # hidden sheets are not offered
+    assert "Hidden worksheets were ignored: Intern." in page
+    response = client.post(url, {"sheet": "Gäste"})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.sheet == "Gäste"
+    assert batch.info["headers"] == ["Name", "Ort"]
+    assert batch.mapping["name"] == 0 and batch.mapping["city"] == 1
+    response = client.post(url, {"sheet": "Intern"})
+    batch.refresh_from_db()
+    assert batch.sheet == "Gäste"
+
+
 def test_decisions_are_saved_from_the_preview(client, moderator, batch):
     from tests.factories import OrganisationFactory
 

@@ -72,6 +72,17 @@ class MappingForm(forms.Form):
         }
 
 
+class SheetForm(forms.Form):
+    """Which worksheet of a workbook holds the list (shown when there are several)."""
+
+    sheet = forms.ChoiceField(label=_("Worksheet"))
+
+    def __init__(self, batch: ImportBatch, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(s, s) for s in batch.info.get("sheets", [])]
+        self.fields["sheet"].initial = batch.sheet
+
+
 class DecisionForm(forms.Form):
     """Decisions for the duplicate rows shown on one preview page."""
 

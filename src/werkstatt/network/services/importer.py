@@ -419,6 +419,30 @@ def _safe_name(filename: str) -> str:
     return f"{stem}.{extension}"
 
 
+@transaction.atomic
+def do_select_sheet(batch: ImportBatch, sheet: str) -> ImportBatch:
+    """Read another worksheet of the uploaded workbook; the mapping is guessed again."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in {
+        ImportBatch.Status.UPLOADED,
+        ImportBatch.Status.ANALYSING,
+        ImportBatch.Status.ANALYSED,
+        ImportBatch.Status.FAILED,
+    }:
+        raise ValidationError(gettext("This import has already been started."))
+    if sheet not in batch.info.get("sheets", []):
+        raise ValidationError(describe("sheet_not_found", {"sheet": sheet}))
+    with batch.file.open("rb") as fh:
+        table = read_file(fh.read(), batch.original_name, sheet)
+    batch.sheet = sheet
+    batch.info = _table_info(table)
+    batch.mapping = guess_mapping(table.headers)
+    batch.status = ImportBatch.Status.UPLOADED
+    batch.rows.all().delete()
+    batch.save()
+    return batch
+
+
 def load_table(batch: ImportBatch) -> tabular.Table:
     with batch.file.open("rb") as fh:
         data = fh.read()

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms.imports import DecisionForm, MappingForm, UploadForm
+from ..forms.imports import DecisionForm, MappingForm, SheetForm, UploadForm
 from ..models import ImportBatch, ImportRow
 from ..services import importer
 
@@ -84,8 +84,18 @@ def import_mapping(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         ImportBatch.Status.DONE,
     }:
         return redirect("network:import_report", batch.pk)
+    sheets = len(batch.info.get("sheets", [])) > 1
+    if request.method == "POST" and "sheet" in request.POST and sheets:
+        sheet_form = SheetForm(batch, request.POST)
+        if sheet_form.is_valid():
+            try:
+                importer.do_select_sheet(batch, sheet_form.cleaned_data["sheet"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect("network:import_mapping", batch.pk)
+    sheet_form = SheetForm(batch) if sheets else None
     form = MappingForm(batch, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "sheet" not in request.POST and form.is_valid():
         try:
             batch = importer.do_set_mapping(batch, form.mapping())
         except ValidationError as exc:
@@ -95,7 +105,9 @@ def import_mapping(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
             return _after_job(job, importer.preview_url(batch))
     warnings = importer.describe_issues(batch.info.get("warnings", []))
     return render(
-        request, "network/import_mapping.html", {"batch": batch, "form": form, "warnings": warnings}
+        request,
+        "network/import_mapping.html",
+        {"batch": batch, "form": form, "warnings": warnings, "sheet_form": sheet_form},
     )
 
 
