@@ -118,6 +118,8 @@ def test_search_with_facet_place_and_radius(page, network):
     # The map is there and the page is usable although the tiles can't load.
     assert page.locator("#directory-map").is_visible()
     assert page.locator("#directory-map.map--active").count() == 1  # Leaflet started
+    # Importing is for moderators: a visitor sees no link to it.
+    assert page.get_by_role("link", name=german("Import a member list")).count() == 0
 
     # A part of a compound word finds the whole: "Blech" → "Blechbearbeitung".
     search = page.get_by_role("searchbox")
