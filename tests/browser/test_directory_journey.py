@@ -195,7 +195,10 @@ def test_the_search_form_works_without_javascript(browser, live_server, network,
     try:
         page = context.new_page()
         page.goto("/netzwerk/")
-        assert german("The map needs JavaScript.") in page.locator("#directory-map").inner_text()
+        assert (
+            german("The map needs JavaScript. The list below shows all results with their places.")
+            in page.locator("#directory-map").inner_text()
+        )
         page.get_by_role("searchbox").fill("Blech")
         page.get_by_role("button", name=german("Search"), exact=True).click()
         page.wait_for_url(re.compile(r"q=Blech"))
