@@ -299,6 +299,16 @@ class SearchTerm(models.Model):
         ]
 
 
+class SearchIndexState(models.Model):
+    """One row: a random token, changed whenever the index or the organisations change.
+
+    Search processes keep a compact copy of the directory in memory (services/search.py) and
+    use it only while this token is the one they built it with.
+    """
+
+    generation = models.CharField(max_length=32)
+
+
 class ImportBatch(models.Model):
     """One uploaded member list on its way into the directory (network/services/importer.py).
 

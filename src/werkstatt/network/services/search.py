@@ -24,13 +24,14 @@ How it works, and why it gives the same results on SQLite and PostgreSQL:
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Collate
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext as _
@@ -301,13 +302,278 @@ def search_points(params: SearchParams, limit: int = 5000) -> tuple[list[tuple],
     return points, total
 
 
+# --- the directory in memory -------------------------------------------------------------
+#
+# SQL over 50,000 organisations (GROUP BYs per facet, semi-joins with the text index) takes
+# hundreds of milliseconds per search. So a search process keeps a compact copy: every
+# organisation gets a position in name order (name_key, name, id: the order of "sort by name"),
+# and each facet value, the public flag and each capability is a bit set over those positions
+# (a Python int). Filters are ANDs and ORs of bit sets, facet counts `(mask & bits).bit_count()`.
+# The copy is used only while the search index's generation token (SearchIndexState, changed by
+# every reindex and every organisation saved or deleted) is the one it was built with, and it
+# is only kept when built outside a transaction, so it never holds uncommitted data.
+
+_POSTINGS_CACHED = 512  # terms whose postings a copy keeps
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _bits(positions: Any, nbytes: int) -> int:
+    buffer = bytearray(nbytes)
+    for p in positions:
+        buffer[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _positions(mask: int, nbytes: int, start: int = 0, stop: int | None = None) -> list[int]:
+    """The set bits of `mask` in increasing order, those numbered start..stop-1."""
+    out: list[int] = []
+    seen = 0
+    for index, byte in enumerate(mask.to_bytes(nbytes, "little")):
+        if not byte:
+            continue
+        bits = _BYTE_BITS[byte]
+        if seen + len(bits) <= start:
+            seen += len(bits)
+            continue
+        base = index << 3
+        for bit in bits:
+            if seen >= start:
+                out.append(base + bit)
+            seen += 1
+        if stop is not None and seen >= stop:
+            break
+    return out[: None if stop is None else stop - start]
+
+
+@dataclass
+class _Term:
+    mask: int  # organisations with a posting matching the term
+    best: dict[int, float]  # position -> best weight (partial matches x PARTIAL_FACTOR)
+    postings: int  # matching postings (document frequency, see _scores)
+
+
+@dataclass
+class _Directory:
+    generation: str | None
+    pks: list[int]
+    position: dict[int, int]
+    lat: list[float | None]
+    lon: list[float | None]
+    nbytes: int
+    everyone: int
+    public: int
+    kind: dict[str, int]
+    size: dict[str, int]
+    region: dict[Any, int]
+    capability: dict[int, int]
+    certification: dict[str, int]
+    terms: dict[str, _Term] = field(default_factory=dict)
+
+    def term(self, terms: list[str]) -> dict[str, _Term]:
+        missing = [t for t in terms if t not in self.terms]
+        if missing:
+            self._load_terms(missing)
+        return {t: self.terms[t] for t in terms}
+
+    def _load_terms(self, terms: list[str]) -> None:
+        """All postings of these terms in one query (range scans on the term indexes)."""
+        table = connection.ops.quote_name(SearchTerm._meta.db_table)
+        where, args = [], []
+        for term in terms:
+            if len(term) >= 3:
+                where.append("(term >= %s AND term < %s)")
+                args += [term, term + _HIGH]
+            else:
+                where.append("term = %s")
+                args.append(term)
+            if len(term) >= 4 and term.isalpha():
+                where.append("(reversed_term >= %s AND reversed_term < %s)")
+                args += [reverse(term), reverse(term) + _HIGH]
+        sql = (
+            f"SELECT organisation_id, term, weight FROM {table} "  # noqa: S608
+            f"WHERE {' OR '.join(where)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+        position = self.position
+        found = {t: _Term(0, {}, 0) for t in terms}
+        members: dict[str, list[int]] = {t: [] for t in terms}
+        for org_id, indexed, weight in rows:
+            pos = position.get(org_id)
+            for term in terms:
+                if indexed == term:
+                    value = weight
+                elif (len(term) >= 3 and indexed.startswith(term)) or (
+                    len(term) >= 4 and term.isalpha() and indexed.endswith(term)
+                ):
+                    value = weight * PARTIAL_FACTOR
+                else:
+                    continue
+                entry = found[term]
+                entry.postings += 1
+                if pos is None:
+                    continue
+                members[term].append(pos)
+                if value > entry.best.get(pos, 0.0):
+                    entry.best[pos] = value
+        for term in terms:
+            found[term].mask = _bits(members[term], self.nbytes)
+        if len(self.terms) + len(found) > _POSTINGS_CACHED:
+            self.terms.clear()
+        self.terms.update(found)
+
+
+_directory: _Directory | None = None
+
+
+def _load_directory(generation: str | None) -> _Directory:
+    rows = list(
+        Organisation.objects.values_list(
+            "pk", "name_key", "name", "is_public", "kind", "size", "region_id", "lat", "lon"
+        )
+    )
+    rows.sort(key=lambda r: (r[1], r[2], r[0]))
+    n = len(rows)
+    nbytes = n // 8 + 1
+    position = {r[0]: i for i, r in enumerate(rows)}
+
+    def group(column: int) -> dict[Any, int]:
+        members: dict[Any, list[int]] = {}
+        for i, r in enumerate(rows):
+            members.setdefault(r[column], []).append(i)
+        return {value: _bits(ps, nbytes) for value, ps in members.items()}
+
+    def m2m(through, column: str) -> dict[Any, int]:
+        members: dict[Any, list[int]] = {}
+        for org_id, value in through.objects.values_list("organisation_id", column):
+            if org_id in position:
+                members.setdefault(value, []).append(position[org_id])
+        return {value: _bits(ps, nbytes) for value, ps in members.items()}
+
+    public = group(3)
+    return _Directory(
+        generation=generation,
+        pks=[r[0] for r in rows],
+        position=position,
+        lat=[r[7] for r in rows],
+        lon=[r[8] for r in rows],
+        nbytes=nbytes,
+        everyone=(1 << n) - 1,
+        public=public.get(True, 0),
+        kind=group(4),
+        size=group(5),
+        region=group(6),
+        capability=m2m(Organisation.capabilities.through, "capability_id"),
+        certification=m2m(Organisation.certifications.through, "certification__code"),
+    )
+
+
+def _current_directory() -> _Directory:
+    global _directory
+    from .search_index import current_generation
+
+    generation = current_generation()
+    cached = _directory
+    if cached is not None and generation is not None and cached.generation == generation:
+        return cached
+    directory = _load_directory(generation)
+    if generation is not None and not connection.in_atomic_block:
+        _directory = directory
+    return directory
+
+
+def _radius_mask(d: _Directory, lat: float, lon: float, km: float) -> int:
+    """The same set as _radius's SQL: box, flat distance, exact distance near the edge."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
+    ky = _KM_PER_DEGREE
+    kx = _KM_PER_DEGREE * math.cos(math.radians(lat))
+    kyy, kxx = ky * ky, kx * kx
+    margin = 0.03 + km / 2000.0
+    inner, outer = (km * (1 - margin)) ** 2, (km * (1 + margin)) ** 2
+    inside = []
+    for i, (plat, plon) in enumerate(zip(d.lat, d.lon, strict=True)):
+        if plat is None or plon is None:
+            continue
+        if not (min_lat <= plat <= max_lat and min_lon <= plon <= max_lon):
+            continue
+        flat = (plat - lat) * (plat - lat) * kyy + (plon - lon) * (plon - lon) * kxx
+        if flat > outer:
+            continue
+        if flat > inner and haversine_km(lat, lon, plat, plon) > km:
+            continue
+        inside.append(i)
+    return _bits(inside, d.nbytes)
+
+
+def _any(bitsets: dict[Any, int], values: Any) -> int:
+    mask = 0
+    for value in values:
+        mask |= bitsets.get(value, 0)
+    return mask
+
+
 def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
-    """Search the directory; see the module docstring for how."""
+    """Search the directory; see the module docstring and "the directory in memory" for how."""
     page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
     page = max(1, int(params.page or 1))
-    query = _prepare(params)
-    terms, radius, filtered = query.terms, query.radius, query.filtered
+    terms = query_terms(params.q)[:MAX_QUERY_TERMS]
+    d = _current_directory()
+    capabilities = list(Capability.objects.all())
+    capability_rows = [(c.pk, c.key, c.parent_id) for c in capabilities]
+    regions = list(Region.objects.all())
+
+    base = d.everyone if params.include_hidden else d.public
+    found = d.term(terms) if terms else {}
+    for term in terms:
+        base &= found[term].mask
+
+    place = None
+    message = ""
+    radius: _Radius | None = None
+    if params.near.strip():
+        place = geocode_place(params.near)
+        if place is None:
+            message = _(
+                "We could not find the place “%(place)s”. Please check the spelling or enter a "
+                "postcode. The results below are not limited by distance."
+            ) % {"place": params.near.strip()}
+        else:
+            km = max(1.0, min(MAX_RADIUS_KM, float(params.radius_km or DEFAULT_RADIUS_KM)))
+            radius = _Radius(place.lat, place.lon, km, [])
+            base &= _radius_mask(d, place.lat, place.lon, km)
+
+    filters: dict[str, int] = {}
+    if params.kinds:
+        filters["kind"] = _any(d.kind, params.kinds)
+    if params.sizes:
+        filters["size"] = _any(d.size, params.sizes)
+    if params.regions:
+        codes = {r.pk: r.code for r in regions}
+        wanted = set(params.regions)
+        filters["region"] = _any(
+            d.region,
+            [r.pk for r in regions if r.code in wanted or codes.get(r.parent_id) in wanted],
+        )
+    if params.capabilities:
+        filters["capability"] = _any(
+            d.capability, _descendant_ids(params.capabilities, capability_rows)
+        )
+    if params.certifications:
+        mask = d.everyone
+        for code in params.certifications:
+            mask &= d.certification.get(code, 0)
+        filters["certification"] = mask
+
+    def filtered(without: str = "") -> int:
+        mask = base
+        for name, bits in filters.items():
+            if name != without:
+                mask &= bits
+        return mask
+
     matching = filtered()
+    total = matching.bit_count()
 
     sort = params.sort if params.sort in SORTS else ""
     if not sort:
@@ -317,37 +583,42 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
     if sort == "distance" and not radius:
         sort = "relevance" if terms else "name"
 
+    page = min(page, max(1, math.ceil(total / page_size)))
+    start, stop = (page - 1) * page_size, page * page_size
     scores: dict[int, float] = {}
-    if terms:
-        # All candidates with their sort keys; scores from their postings.
-        candidates = list(matching.values_list("pk", "name_key", "name", "lat", "lon"))
-        total = len(candidates)
-        scores = _scores(terms, {c[0] for c in candidates}) if candidates else {}
-        if sort == "relevance":
-            candidates.sort(key=lambda c: (-scores.get(c[0], 0.0), c[1], c[2], c[0]))
-        elif sort == "name":
-            candidates.sort(key=lambda c: (c[1], c[2], c[0]))
-        else:
-            assert radius is not None
-            candidates.sort(key=lambda c: (_distance(radius, c[3], c[4]), c[1], c[2], c[0]))
-        page = min(page, max(1, math.ceil(total / page_size)))
-        page_ids = [c[0] for c in candidates[(page - 1) * page_size : page * page_size]]
+    if sort == "name":
+        positions = _positions(matching, d.nbytes, start, stop)
+        if terms:
+            scores = _scores(d, terms, found, positions)
     else:
-        total = matching.count()
-        page = min(page, max(1, math.ceil(total / page_size)))
-        ordered = matching
-        if sort == "distance":
-            assert radius is not None
-            ky = _KM_PER_DEGREE
-            kx = _KM_PER_DEGREE * math.cos(math.radians(radius.lat))
-            ordered = ordered.annotate(
-                flat_distance=(F("lat") - radius.lat) * (F("lat") - radius.lat) * (ky * ky)
-                + (F("lon") - radius.lon) * (F("lon") - radius.lon) * (kx * kx)
-            ).order_by("flat_distance", _byte_order(F("name_key")), _byte_order(F("name")), "pk")
+        candidates = _positions(matching, d.nbytes)
+        if terms:
+            scores = _scores(d, terms, found, candidates)
+        if sort == "relevance":
+            ranked = heapq.nsmallest(stop, candidates, key=lambda p: (-scores.get(p, 0.0), p))
         else:
-            ordered = ordered.order_by(_byte_order(F("name_key")), _byte_order(F("name")), "pk")
-        start = (page - 1) * page_size
-        page_ids = list(ordered.values_list("pk", flat=True)[start : start + page_size])
+            assert radius is not None
+            if terms:
+
+                def distance(p: int) -> tuple[float, int]:
+                    return (_distance(radius, d.lat[p], d.lon[p]), p)
+            else:
+                ky = _KM_PER_DEGREE
+                kx = _KM_PER_DEGREE * math.cos(math.radians(radius.lat))
+                kyy, kxx = ky * ky, kx * kx
+
+                def distance(p: int) -> tuple[float, int]:
+                    plat, plon = d.lat[p], d.lon[p]
+                    return (
+                        (plat - radius.lat) * (plat - radius.lat) * kyy
+                        + (plon - radius.lon) * (plon - radius.lon) * kxx,
+                        p,
+                    )
+
+            ranked = heapq.nsmallest(stop, candidates, key=distance)
+        positions = ranked[start:stop]
+    page_ids = [d.pks[p] for p in positions]
+    page_scores = {d.pks[p]: scores.get(p, 0.0) for p in positions}
 
     organisations = {
         org.pk: org
@@ -358,7 +629,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
     hits = [
         Hit(
             organisation=organisations[pk],
-            score=round(scores.get(pk, 0.0), 6),
+            score=round(page_scores.get(pk, 0.0), 6),
             distance_km=(
                 haversine_km(radius.lat, radius.lon, organisations[pk].lat, organisations[pk].lon)
                 if radius and organisations[pk].lat is not None
@@ -369,7 +640,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         if pk in organisations
     ]
 
-    facets = _facets(params, filtered, query.capability_rows)
+    facets = _facets(params, d, filtered, capabilities, regions)
     return SearchResult(
         params=params,
         hits=hits,
@@ -378,9 +649,9 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         page_size=page_size,
         facets=facets,
         terms=terms,
-        place=query.place,
+        place=place,
         radius_km=radius.km if radius else None,
-        message=query.message,
+        message=message,
         sort=sort,
     )
 
@@ -391,145 +662,80 @@ def _distance(radius: _Radius, lat: float | None, lon: float | None) -> float:
     return haversine_km(radius.lat, radius.lon, lat, lon)
 
 
-def _scores(terms: list[str], candidates: set[int]) -> dict[int, float]:
-    """BM25-like score per candidate: sum over query terms of idf x best matching weight.
+def _scores(
+    d: _Directory, terms: list[str], found: dict[str, _Term], positions: list[int]
+) -> dict[int, float]:
+    """BM25-like score per position: sum over query terms of idf x best matching weight.
 
     A posting equal to the query term counts fully, a prefix or suffix match PARTIAL_FACTOR.
-    idf comes from the number of organisations the term matches (among those searched at all),
-    so a rare word weighs more than a common one when a query has several.
+    idf comes from the number of postings matching the term (an organisation with two words
+    starting with the term counts twice, which only makes a very common prefix slightly more
+    common) among all organisations, so a rare word weighs more than a common one.
     """
-    any_term = Q()
-    for term in terms:
-        any_term |= _term_match(term)
-    best: dict[str, dict[int, float]] = {term: {} for term in terms}
-    postings = SearchTerm.objects.filter(any_term)
-    if len(candidates) <= 500:
-        postings = postings.filter(organisation_id__in=sorted(candidates))
-    # Otherwise all postings of the terms, filtered here: a semi-join with the whole search as
-    # a subquery costs SQLite far more than skipping a few rows in Python.
-    for org_id, indexed, weight in postings.values_list("organisation_id", "term", "weight"):
-        if org_id not in candidates:
-            continue
-        for term in terms:
-            if indexed == term:
-                value = weight
-            elif (len(term) >= 3 and indexed.startswith(term)) or (
-                len(term) >= 4 and term.isalpha() and indexed.endswith(term)
-            ):
-                value = weight * PARTIAL_FACTOR
-            else:
-                continue
-            if value > best[term].get(org_id, 0.0):
-                best[term][org_id] = value
-    if len(terms) > 1:
-        # Document frequency as the number of matching postings (an index-only range count,
-        # no DISTINCT sort): an organisation with two words starting with the term counts twice,
-        # which only makes a very common prefix slightly more common.
-        documents = Organisation.objects.count()
-        term_idf = {
-            term: idf(
-                documents,
-                min(documents, SearchTerm.objects.filter(_term_match(term)).count()),
-            )
-            for term in terms
-        }
-    else:
-        term_idf = {terms[0]: 1.0}
+    if len(terms) == 1:
+        best = found[terms[0]].best
+        # 0.0 + 1.0 * value is value: the same number as the sum below.
+        return {p: best[p] for p in positions if p in best}
+    documents = len(d.pks)
     scores: dict[int, float] = {}
     for term in terms:  # a fixed order of additions: the same sums everywhere
-        factor = term_idf[term]
-        for org_id, value in best[term].items():
-            scores[org_id] = scores.get(org_id, 0.0) + factor * value
+        factor = idf(documents, min(documents, found[term].postings))
+        best = found[term].best
+        for p in positions:
+            value = best.get(p)
+            if value:
+                scores[p] = scores.get(p, 0.0) + factor * value
     return scores
 
 
-def _facets(params: SearchParams, filtered, capability_rows) -> dict[str, list[FacetValue]]:
+def _facets(
+    params: SearchParams, d: _Directory, filtered, capabilities: list, regions: list
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value. Each facet is counted with every filter except its own
+    (disjunctive: ticking another kind widens the result); certifications are all required, so
+    their counts keep their own filter and say how many remain when one more is ticked."""
     facets: dict[str, list[FacetValue]] = {}
 
-    # Kind, size and region are columns of the organisation: the facets without a selection
-    # share one GROUP BY over the result set; each selected one needs its own (without its
-    # filter). Usually that is one query instead of three.
-    columns = {"kind": "kind", "size": "size", "region": "region_id"}
-    selected = {
-        name
-        for name, values in (
-            ("kind", params.kinds),
-            ("size", params.sizes),
-            ("region", params.regions),
-        )
-        if values
+    def counts(bitsets: dict[Any, int], mask: int) -> dict[Any, int]:
+        out = {}
+        for value, bits in bitsets.items():
+            n = (mask & bits).bit_count()
+            if n:
+                out[value] = n
+        return out
+
+    kind_counts = counts(d.kind, filtered("kind"))
+    size_counts = {k: v for k, v in counts(d.size, filtered("size")).items() if k}
+    region_counts = {
+        k: v for k, v in counts(d.region, filtered("region")).items() if k is not None
     }
-    column_counts: dict[str, dict[Any, int]] = {name: {} for name in columns}
-    shared = [name for name in columns if name not in selected]
-    if shared:
-        grouped = filtered().values_list("kind", "size", "region_id").annotate(n=Count("pk"))
-        for kind, size, region_id, n in grouped.order_by():
-            values = {"kind": kind, "size": size, "region": region_id}
-            for name in shared:
-                counts = column_counts[name]
-                counts[values[name]] = counts.get(values[name], 0) + n
-    for name in selected:
-        grouped = filtered(without=name).values_list(columns[name]).annotate(n=Count("pk"))
-        column_counts[name] = dict(grouped.order_by())
-    kind_counts = column_counts["kind"]
-    size_counts = {k: v for k, v in column_counts["size"].items() if k}
-    region_counts = {k: v for k, v in column_counts["region"].items() if k is not None}
     facets["kind"] = _choices_facet(kind_counts, Organisation.Kind.choices, params.kinds)
     facets["size"] = _choices_facet(size_counts, Organisation.Size.choices, params.sizes)
-    regions = list(Region.objects.exclude(kind=Region.Kind.STATE))
     facets["region"] = [
         FacetValue(r.code, r.name, region_counts.get(r.pk, 0), r.code in params.regions)
         for r in regions
-        if region_counts.get(r.pk, 0) or r.code in params.regions
+        if r.kind != Region.Kind.STATE
+        and (region_counts.get(r.pk, 0) or r.code in params.regions)
     ]
 
     # Capabilities: the top level and every selected one, each counting organisations with it
     # or any capability below it.
-    by_key = {key: pk for pk, key, _ in capability_rows}
+    capability_rows = [(c.pk, c.key, c.parent_id) for c in capabilities]
+    by_key = {c.key: c for c in capabilities}
     tops = [key for _, key, parent in sorted(capability_rows, key=lambda r: r[1]) if parent is None]
     shown = tops + [k for k in params.capabilities if k in by_key and k not in tops]
-    through = Organisation.capabilities.through
-    in_result = through.objects.filter(
-        organisation_id__in=filtered(without="capability").values("pk")
-    )
-    cap_counts: dict[str, int] = {}
-    if tops:
-        whens = [
-            When(capability_id__in=_descendant_ids([key], capability_rows), then=Value(i))
-            for i, key in enumerate(tops)
-        ]
-        grouped = (
-            in_result.annotate(top=Case(*whens, default=Value(-1), output_field=IntegerField()))
-            .values_list("top")
-            .annotate(n=Count("organisation_id", distinct=True))
-            .order_by()
-        )
-        cap_counts.update({tops[i]: n for i, n in grouped if i >= 0})
-    for key in shown[len(tops) :]:
-        cap_counts[key] = (
-            in_result.filter(capability_id__in=_descendant_ids([key], capability_rows))
-            .values("organisation_id")
-            .distinct()
-            .count()
-        )
-    capabilities = Capability.objects.in_bulk([by_key[k] for k in shown])
+    in_result = filtered("capability")
+    cap_counts = {
+        key: (in_result & _any(d.capability, _descendant_ids([key], capability_rows))).bit_count()
+        for key in shown
+    }
     facets["capability"] = [
-        FacetValue(
-            key, capabilities[by_key[key]].name, cap_counts.get(key, 0), key in params.capabilities
-        )
+        FacetValue(key, by_key[key].name, cap_counts.get(key, 0), key in params.capabilities)
         for key in shown
         if cap_counts.get(key, 0) or key in params.capabilities
     ]
 
-    # Certifications are all required, so their counts keep their own filter.
-    cert_counts = dict(
-        Organisation.certifications.through.objects.filter(
-            organisation_id__in=filtered().values("pk")
-        )
-        .values_list("certification__code")
-        .annotate(n=Count("organisation_id"))
-        .order_by()
-    )
+    cert_counts = counts(d.certification, filtered())
     certifications = Certification.objects.filter(
         Q(code__in=list(cert_counts)) | Q(code__in=params.certifications)
     )

@@ -8,15 +8,17 @@ in batches with a fixed number of queries per batch (no query per organisation) 
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 from werkstatt.engines.text import index_terms, reverse
 
-from ..models import Capability, Organisation, SearchTerm, Site
+from ..models import Capability, Organisation, SearchIndexState, SearchTerm, Site
 
 BATCH_SIZE = 1000
 
@@ -139,6 +141,27 @@ def _insert(rows: list[tuple[int, str, str, float]]) -> None:
             cursor.executemany(sql, rows[start : start + 10_000])
 
 
+def bump_generation(**signal: object) -> None:
+    """Tell every search process that its in-memory copy of the directory is out of date."""
+    if str(signal.get("action", "post_")).startswith("pre_"):
+        return
+    token = uuid.uuid4().hex
+    if not SearchIndexState.objects.update(generation=token):
+        SearchIndexState.objects.create(generation=token)
+
+
+def current_generation() -> str | None:
+    return SearchIndexState.objects.values_list("generation", flat=True).first()
+
+
+# Single changes through the ORM (admin, services) outdate the copy too; bulk changes call
+# reindex(), which bumps it.
+post_save.connect(bump_generation, sender=Organisation, dispatch_uid="search-org-saved")
+post_delete.connect(bump_generation, sender=Organisation, dispatch_uid="search-org-deleted")
+for _through in (Organisation.capabilities.through, Organisation.certifications.through):
+    m2m_changed.connect(bump_generation, sender=_through, dispatch_uid=f"search-{_through}")
+
+
 def reindex(organisation_ids: Iterable[int], progress: Progress | None = None) -> None:
     """Rebuild the search terms of these organisations (ids that no longer exist are dropped)."""
     ids = sorted({int(pk) for pk in organisation_ids})
@@ -154,6 +177,7 @@ def reindex(organisation_ids: Iterable[int], progress: Progress | None = None) -
             _insert(rows)
         if progress is not None:
             progress(min(start + BATCH_SIZE, len(ids)), len(ids))
+    bump_generation()
 
 
 def reindex_all(progress: Progress | None = None) -> None:
@@ -162,3 +186,4 @@ def reindex_all(progress: Progress | None = None) -> None:
     with transaction.atomic():
         SearchTerm.objects.exclude(organisation_id__in=Organisation.objects.values("pk")).delete()
     reindex(ids, progress=progress)
+    bump_generation()
