@@ -370,12 +370,13 @@ class _Directory:
     terms: dict[str, _Term] = field(default_factory=dict)
 
     def term(self, terms: list[str]) -> dict[str, _Term]:
-        missing = [t for t in terms if t not in self.terms]
+        known = {t: self.terms[t] for t in terms if t in self.terms}
+        missing = [t for t in terms if t not in known]
         if missing:
-            self._load_terms(missing)
-        return {t: self.terms[t] for t in terms}
+            known.update(self._load_terms(missing))
+        return known
 
-    def _load_terms(self, terms: list[str]) -> None:
+    def _load_terms(self, terms: list[str]) -> dict[str, _Term]:
         """All postings of these terms in one query (range scans on the term indexes)."""
         table = connection.ops.quote_name(SearchTerm._meta.db_table)
         where, args = [], []
@@ -420,8 +421,9 @@ class _Directory:
         for term in terms:
             found[term].mask = _bits(members[term], self.nbytes)
         if len(self.terms) + len(found) > _POSTINGS_CACHED:
-            self.terms.clear()
+            self.terms = {}
         self.terms.update(found)
+        return found
 
 
 _directory: _Directory | None = None
@@ -706,16 +708,13 @@ def _facets(
 
     kind_counts = counts(d.kind, filtered("kind"))
     size_counts = {k: v for k, v in counts(d.size, filtered("size")).items() if k}
-    region_counts = {
-        k: v for k, v in counts(d.region, filtered("region")).items() if k is not None
-    }
+    region_counts = {k: v for k, v in counts(d.region, filtered("region")).items() if k is not None}
     facets["kind"] = _choices_facet(kind_counts, Organisation.Kind.choices, params.kinds)
     facets["size"] = _choices_facet(size_counts, Organisation.Size.choices, params.sizes)
     facets["region"] = [
         FacetValue(r.code, r.name, region_counts.get(r.pk, 0), r.code in params.regions)
         for r in regions
-        if r.kind != Region.Kind.STATE
-        and (region_counts.get(r.pk, 0) or r.code in params.regions)
+        if r.kind != Region.Kind.STATE and (region_counts.get(r.pk, 0) or r.code in params.regions)
     ]
 
     # Capabilities: the top level and every selected one, each counting organisations with it
