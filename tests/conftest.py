@@ -14,6 +14,8 @@ def _test_settings(settings, tmp_path):
     # pytest-django reads the settings before this file sets WERKSTATT_JOBS_MODE, so set it here:
     # jobs run at once, in the test's transaction.
     settings.JOBS_MODE = "sync"
+    # A deliberately slow password hash is the point in production and pure waiting in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests serve static files from the source tree, not from a collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -26,3 +28,33 @@ def is_postgres():
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_messages():
+    """German pages need the compiled catalogues: `make messages` builds them before the suite;
+    compile here too when a .mo file is missing or older than its .po file (e.g. plain `pytest`)."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.utils.translation.reloader import translation_file_changed
+
+    import werkstatt
+
+    source = Path(werkstatt.__file__).resolve().parent
+    stale = [
+        po.parent.parent.name
+        for po in sorted(source.glob("locale/*/LC_MESSAGES/django.po"))
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        # compilemessages looks for locale folders below the working directory: not the venv's.
+        cwd = Path.cwd()
+        os.chdir(source)
+        try:
+            call_command("compilemessages", locale=stale, verbosity=0)
+        finally:
+            os.chdir(cwd)
+        # Forget catalogues loaded before the .mo files existed (as runserver does on a change).
+        translation_file_changed(sender=None, file_path=Path("django.mo"))

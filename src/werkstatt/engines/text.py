@@ -45,7 +45,10 @@ def fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Compatibility forms can decompose to capitals ("ℕ" -> "N"): lower once more so that
+    # folding is idempotent.
+    return stripped.lower().translate(_FOLD)
 
 
 # Words and codes: runs of letters/digits, joined by "-", "/" or "." when a letter or digit
