@@ -95,12 +95,12 @@ def test_mapping_guesses_english_and_variant_headers():
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("leer.csv", "empty"),
-        ("nur_kopfzeile.csv", "no rows"),
-        ("ohne_kopfzeile.csv", "header row"),
+        ("leer.csv", "leer"),
+        ("nur_kopfzeile.csv", "keine Zeilen"),
+        ("ohne_kopfzeile.csv", "Kopfzeile"),
         ("doppelte_spalten.csv", "Name"),
         ("dokument.csv", "PDF"),
-        ("logo.xlsx", "image"),
+        ("logo.xlsx", "Bild"),
     ],
 )
 def test_unusable_files_are_refused_with_a_clear_message_and_nothing_is_stored(
@@ -123,7 +123,7 @@ def test_the_name_column_is_required(moderator):
     assert batch.mapping["name"] is None
     with pytest.raises(ValidationError) as info:
         importer.do_set_mapping(batch, batch.mapping)
-    assert "name" in " ".join(info.value.messages)
+    assert "Namen" in " ".join(info.value.messages)
     with pytest.raises(ValidationError):
         importer.do_set_mapping(batch, {**batch.mapping, "name": 1, "postcode": 1})
 
@@ -298,7 +298,7 @@ def test_duplicates_within_the_file_are_flagged_and_skipped_by_default(moderator
     assert rows[3].status == ImportRow.Status.FILE_DUPLICATE
     assert rows[3].duplicate_of_row == 2
     assert rows[3].decision == ImportRow.Decision.SKIP
-    assert "row 2" in importer.row_reason(rows[3])
+    assert "Zeile 2" in importer.row_reason(rows[3])
     assert rows[4].status == ImportRow.Status.NEW  # another trade
     assert rows[5].status == ImportRow.Status.NEW  # the same name in another city
     commit(batch, moderator)
@@ -312,11 +312,11 @@ def test_a_database_error_in_the_middle_rolls_back_everything(moderator, monkeyp
     importer.ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
     with pytest.raises(JobError) as info:
         importer.run_import(batch.pk)
-    assert "Nothing was imported" in str(info.value.message)
+    assert "Es wurde nichts importiert" in str(info.value.message)
     assert Organisation.objects.count() == 0
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
-    assert "Nothing was imported" in batch.report["error"]
+    assert "Es wurde nichts importiert" in batch.report["error"]
     assert not batch.rows.exclude(result="").exists()
 
 
@@ -329,7 +329,7 @@ def test_a_merge_target_deleted_after_the_preview_fails_the_whole_import(moderat
     importer.ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
     with pytest.raises(JobError) as info:
         importer.run_import(batch.pk)
-    assert "Row 3" in str(info.value.message)
+    assert "Zeile 3" in str(info.value.message)
     assert Organisation.objects.count() == 0
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.FAILED
 
@@ -354,7 +354,7 @@ def test_report_csv_lists_every_row_with_its_reason(moderator):
     assert len(lines) == 7
     assert lines[1].split(";")[:2] == ["2", "Gute Firma GmbH"]
     assert lines[1].split(";")[3] == str(ImportRow.Result.CREATED.label)
-    assert "The name is missing." in lines[2]
+    assert "Der Name fehlt." in lines[2]
 
 
 def test_reindex_is_called_with_the_created_ids(moderator, monkeypatch):

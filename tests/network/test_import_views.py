@@ -79,7 +79,7 @@ def test_the_whole_flow(client, moderator):
     # Committing again changes nothing and says so.
     response = client.post(reverse("network:import_commit", args=[batch.pk]), follow=True)
     assert Organisation.objects.count() == 4
-    assert "already been imported" in response.content.decode()
+    assert "bereits importiert" in response.content.decode()
 
 
 def test_a_pdf_is_refused_on_the_upload_page(client, moderator):
@@ -88,7 +88,7 @@ def test_a_pdf_is_refused_on_the_upload_page(client, moderator):
         reverse("network:import_upload"), {"file": fixture_upload("dokument.csv")}
     )
     assert response.status_code == 200
-    assert "not a table" in response.content.decode()
+    assert "keine Tabelle" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
 
@@ -96,7 +96,7 @@ def test_an_empty_upload_is_refused(client, moderator):
     client.force_login(moderator)
     response = client.post(reverse("network:import_upload"), {"file": fixture_upload("leer.csv")})
     assert response.status_code == 200
-    assert "empty" in response.content.decode()
+    assert "Die Datei ist leer" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
 
@@ -108,7 +108,7 @@ def test_the_mapping_page_requires_the_name_column(client, moderator):
         reverse("network:import_mapping", args=[batch.pk]), {"postcode": "1", "city": "2"}
     )
     assert response.status_code == 200
-    assert "holds the organisation" in response.content.decode()
+    assert "den Namen der Organisation enthält" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UPLOADED
 
@@ -123,7 +123,7 @@ def test_another_worksheet_can_be_chosen(client, moderator):
     page = client.get(url).content.decode()
     assert 'name="sheet"' in page
     assert 'value="Intern"' not in page  # hidden sheets are not offered
-    assert "Hidden worksheets were ignored: Intern." in page
+    assert "Ausgeblendete Tabellenblätter wurden nicht berücksichtigt: Intern." in page
     response = client.post(url, {"sheet": "Gäste"})
     assert response.status_code == 302
     batch.refresh_from_db()

@@ -130,7 +130,7 @@ def test_last_admin_demotion_shows_a_message_and_changes_nothing(client):
     url = reverse("network:membership_action", args=[admin.organisation.slug, admin.pk])
     response = client.post(url, {"action": "role", "role": "member"}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
-    assert any("admin" in m.lower() for m in messages)
+    assert any("verwaltung" in m.lower() for m in messages)
     admin.refresh_from_db()
     assert admin.role == Role.ADMIN
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -54,14 +55,14 @@ def capability_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
     founded = forms.IntegerField(
-        label=_("founded (year)"),
+        label=capfirst(_("founded (year)")),
         required=False,
         validators=[MinValueValidator(800)],
     )
     employees = forms.IntegerField(
-        label=_("employees"),
+        label=capfirst(_("employees")),
         required=False,
         min_value=0,
         max_value=10_000_000,
