@@ -13,5 +13,7 @@ def test_home_page_is_german_by_default(client):
 def test_database_backend_matches_environment():
     import os
 
-    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
     assert connection.vendor == expected

@@ -55,15 +55,33 @@ def postgres_server() -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, stdout=subprocess.DEVNULL)
 
-    run(f"{bindir}/initdb", "-D", datadir, "-U", user, "--auth=trust", "-E", "UTF8",
-        "--locale=C.UTF-8")
+    run(
+        f"{bindir}/initdb",
+        "-D",
+        datadir,
+        "-U",
+        user,
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
     options = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={tmp} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
         "-c shared_buffers=256MB"
     )
-    run(f"{bindir}/pg_ctl", "-D", datadir, "-o", options, "-l", os.path.join(tmp, "log"), "-w",
-        "start")
+    run(
+        f"{bindir}/pg_ctl",
+        "-D",
+        datadir,
+        "-o",
+        options,
+        "-l",
+        os.path.join(tmp, "log"),
+        "-w",
+        "start",
+    )
     try:
         for _ in range(50):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
@@ -71,8 +89,12 @@ def postgres_server() -> Iterator[str]:
             time.sleep(0.1)
         yield f"postgres://{user}@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -137,8 +137,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -279,11 +281,17 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "TAGS": [
-        {"name": "organisations", "description": "The directory's organisations, their sites "
-         "and contact people; writing for organisation admins and moderators."},
+        {
+            "name": "organisations",
+            "description": "The directory's organisations, their sites "
+            "and contact people; writing for organisation admins and moderators.",
+        },
         {"name": "search", "description": "The directory's search with facets."},
-        {"name": "reference data", "description": "Regions, sectors (WZ 2008), capabilities "
-         "(DIN 8580), certifications and materials; changes rarely, may be cached."},
+        {
+            "name": "reference data",
+            "description": "Regions, sectors (WZ 2008), capabilities "
+            "(DIN 8580), certifications and materials; changes rarely, may be cached.",
+        },
         {"name": "me", "description": "The signed-in user."},
     ],
     "SERVE_INCLUDE_SCHEMA": False,
