@@ -6,20 +6,21 @@ How it works, and why it gives the same results on SQLite and PostgreSQL:
 
 - The text index is our own SearchTerm table (see search_index and engines/text.py). Each query
   term matches index terms equal to it, starting with it (len >= 3) or ending with it (len >= 4,
-  via `reversed_term`), always as index range scans `term >= x AND term < x || U+FFFF`, never
-  LIKE '%x%'. All query terms must match (AND).
-- Filters and facet counts are SQL over the organisation table (GROUP BY, with the text match as
-  a semi-join), so no list of ids travels between Python and the database. Each facet is
-  counted with every filter except its own (disjunctive faceting: ticking another kind widens
-  the result); certifications are conjunctive (all ticked ones are required), so their counts
-  apply their own filter too and say how many results remain when one more is ticked.
+  via `reversed_term`), always as index range scans `term >= x AND term < x || U+FFFF` in byte
+  order (COLLATE "C" on PostgreSQL, migration 0004), never LIKE '%x%'. All query terms must
+  match (AND). The postings of all query terms come in one query.
+- Filters, facet counts and sorting work on a compact in-memory copy of the directory (see "the
+  directory in memory" below), so a search is a handful of small queries whatever the number of
+  organisations. Each facet is counted with every filter except its own (disjunctive faceting:
+  ticking another kind widens the result); certifications are conjunctive (all ticked ones are
+  required), so their counts apply their own filter too and say how many results remain when
+  one more is ticked.
 - Scores are computed in Python from the stored weights (doubles, the same bits in both
   databases) in a fixed order, and results are sorted in Python by (-score, name key, name, id);
-  ordering in SQL (no query text) uses byte-order collations on both databases. So the order is
-  the same everywhere.
-- Radius: a bounding box on the indexed lat/lon columns and a flat-earth distance with + - * only
-  (the same in both databases) find the candidates; the few near the circle's edge are checked
-  with the exact haversine distance in Python and the ones outside are excluded.
+  the name order is code point order (Python's string order, the byte order of UTF-8). So the
+  order is the same everywhere.
+- Radius: a bounding box and a flat-earth distance find the candidates; the few near the
+  circle's edge are checked with the exact haversine distance.
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Collate
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from werkstatt.engines.geo import bounding_box, haversine_km
@@ -113,26 +112,6 @@ class SearchResult:
 # --- building blocks ------------------------------------------------------------------------
 
 
-def _term_match(term: str, prefix: str = "") -> Q:
-    """Index postings matching one query term: equal, by prefix, by suffix; range scans only."""
-    p = f"{prefix}__" if prefix else ""
-    if len(term) >= 3:
-        match = Q(**{f"{p}term__gte": term, f"{p}term__lt": term + _HIGH})
-    else:
-        match = Q(**{f"{p}term": term})
-    if len(term) >= 4 and term.isalpha():
-        backwards = reverse(term)
-        match |= Q(
-            **{f"{p}reversed_term__gte": backwards, f"{p}reversed_term__lt": backwards + _HIGH}
-        )
-    return match
-
-
-def _byte_order(expression: Any) -> Any:
-    """Compare strings by code point in both databases (PostgreSQL "C", SQLite's BINARY)."""
-    return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
-
-
 def geocode_place(near: str) -> Any:
     """The place of a place name or postcode, or None (reference data's geocoder)."""
     near = near.strip()
@@ -152,34 +131,6 @@ class _Radius:
     lat: float
     lon: float
     km: float
-    conditions: list[Any]
-
-
-def _radius(lat: float, lon: float, km: float, base: QuerySet) -> _Radius:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
-    ky = _KM_PER_DEGREE
-    kx = _KM_PER_DEGREE * math.cos(math.radians(lat))
-    flat_sq = (F("lat") - lat) * (F("lat") - lat) * (ky * ky) + (F("lon") - lon) * (
-        F("lon") - lon
-    ) * (kx * kx)
-    # The flat distance is within a few per cent of the true one at these radii (latitude
-    # changes the scale of longitude across the circle); inside `inner` is surely within the
-    # radius, outside `outer` surely not, in between the exact distance decides.
-    margin = 0.03 + km / 2000.0
-    inner, outer = (km * (1 - margin)) ** 2, (km * (1 + margin)) ** 2
-    box = Q(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
-    ring = base.filter(box).filter(
-        LessThanOrEqual(flat_sq, Value(outer)), GreaterThan(flat_sq, Value(inner))
-    )
-    outside = [
-        pk
-        for pk, plat, plon in ring.values_list("pk", "lat", "lon")
-        if haversine_km(lat, lon, plat, plon) > km
-    ]
-    conditions: list[Any] = [box, LessThanOrEqual(flat_sq, Value(outer))]
-    if outside:
-        conditions.append(~Q(pk__in=outside))
-    return _Radius(lat, lon, km, conditions)
 
 
 def _descendant_ids(keys: list[str], capabilities: list[tuple[int, str, int | None]]) -> list[int]:
@@ -200,106 +151,6 @@ def _choices_facet(counts: dict[str, int], choices, selected: list[str]) -> list
 
 
 # --- the search -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Query:
-    """A search's conditions, ready to apply: text, the filters per facet, the radius."""
-
-    terms: list[str]
-    base: QuerySet
-    filters: dict[str, list[Any]]
-    common: list[Any]
-    capability_rows: list[tuple[int, str, int | None]]
-    place: Any
-    radius: _Radius | None
-    message: str
-
-    def filtered(self, *, without: str = "") -> QuerySet:
-        conds = [c for name, cs in self.filters.items() if name != without for c in cs]
-        return self.base.filter(*self.common).filter(*conds)
-
-
-def _prepare(params: SearchParams) -> _Query:
-    terms = query_terms(params.q)[:MAX_QUERY_TERMS]
-
-    base = Organisation.objects.all()
-    if not params.include_hidden:
-        base = base.filter(is_public=True)
-
-    # Text: each term must match (semi-joins on the index).
-    text_conditions = [
-        Q(pk__in=SearchTerm.objects.filter(_term_match(term)).values("organisation_id"))
-        for term in terms
-    ]
-
-    # Filters, one list per facet so that each facet can leave out its own.
-    capability_rows = list(Capability.objects.values_list("pk", "key", "parent_id"))
-    filters: dict[str, list[Any]] = {
-        "kind": [],
-        "region": [],
-        "size": [],
-        "capability": [],
-        "certification": [],
-    }
-    if params.kinds:
-        filters["kind"].append(Q(kind__in=params.kinds))
-    if params.sizes:
-        filters["size"].append(Q(size__in=params.sizes))
-    if params.regions:
-        region_ids = Region.objects.filter(
-            Q(code__in=params.regions) | Q(parent__code__in=params.regions)
-        ).values("pk")
-        filters["region"].append(Q(region_id__in=region_ids))
-    if params.capabilities:
-        cap_ids = _descendant_ids(params.capabilities, capability_rows)
-        filters["capability"].append(
-            Q(
-                pk__in=Organisation.capabilities.through.objects.filter(
-                    capability_id__in=cap_ids
-                ).values("organisation_id")
-            )
-        )
-    for code in params.certifications:
-        filters["certification"].append(
-            Q(
-                pk__in=Organisation.certifications.through.objects.filter(
-                    certification__code=code
-                ).values("organisation_id")
-            )
-        )
-
-    # Radius around a place.
-    place = None
-    message = ""
-    radius: _Radius | None = None
-    if params.near.strip():
-        place = geocode_place(params.near)
-        if place is None:
-            message = _(
-                "We could not find the place “%(place)s”. Please check the spelling or enter a "
-                "postcode. The results below are not limited by distance."
-            ) % {"place": params.near.strip()}
-        else:
-            km = float(params.radius_km or DEFAULT_RADIUS_KM)
-            km = max(1.0, min(MAX_RADIUS_KM, km))
-            radius = _radius(place.lat, place.lon, km, base)
-    common = list(text_conditions) + (radius.conditions if radius else [])
-
-    return _Query(terms, base, filters, common, capability_rows, place, radius, message)
-
-
-def search_points(params: SearchParams, limit: int = 5000) -> tuple[list[tuple], int]:
-    """Positions of all organisations matching `params` (not only one page), for the map.
-
-    Returns ([(pk, name, slug, lat, lon), ...] at most `limit` of them, in id order, the
-    number of matching organisations with a position).
-    """
-    query = _prepare(params)
-    located = query.filtered().filter(lat__isnull=False, lon__isnull=False)
-    points = list(located.order_by("pk").values_list("pk", "name", "slug", "lat", "lon")[:limit])
-    total = len(points) if len(points) < limit else located.count()
-    return points, total
 
 
 # --- the directory in memory -------------------------------------------------------------
@@ -515,10 +366,30 @@ def _any(bitsets: dict[Any, int], values: Any) -> int:
     return mask
 
 
-def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
-    """Search the directory; see the module docstring and "the directory in memory" for how."""
-    page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
-    page = max(1, int(params.page or 1))
+@dataclass
+class _Match:
+    """A search's bit sets: `base` (visibility, text, radius) and one filter per facet."""
+
+    directory: _Directory
+    terms: list[str]
+    found: dict[str, _Term]
+    base: int
+    filters: dict[str, int]
+    capabilities: list[Any]
+    regions: list[Any]
+    place: Any
+    radius: _Radius | None
+    message: str
+
+    def filtered(self, without: str = "") -> int:
+        mask = self.base
+        for name, bits in self.filters.items():
+            if name != without:
+                mask &= bits
+        return mask
+
+
+def _match(params: SearchParams) -> _Match:
     terms = query_terms(params.q)[:MAX_QUERY_TERMS]
     d = _current_directory()
     capabilities = list(Capability.objects.all())
@@ -542,7 +413,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
             ) % {"place": params.near.strip()}
         else:
             km = max(1.0, min(MAX_RADIUS_KM, float(params.radius_km or DEFAULT_RADIUS_KM)))
-            radius = _Radius(place.lat, place.lon, km, [])
+            radius = _Radius(place.lat, place.lon, km)
             base &= _radius_mask(d, place.lat, place.lon, km)
 
     filters: dict[str, int] = {}
@@ -566,13 +437,44 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         for code in params.certifications:
             mask &= d.certification.get(code, 0)
         filters["certification"] = mask
+    return _Match(d, terms, found, base, filters, capabilities, regions, place, radius, message)
 
-    def filtered(without: str = "") -> int:
-        mask = base
-        for name, bits in filters.items():
-            if name != without:
-                mask &= bits
-        return mask
+
+def search_points(params: SearchParams, limit: int = 5000) -> tuple[list[tuple], int]:
+    """Positions of all organisations matching `params` (not only one page), for the map.
+
+    Returns ([(pk, name, slug, lat, lon), ...] at most `limit` of them, in id order, the
+    number of matching organisations with a position).
+    """
+    match = _match(params)
+    d = match.directory
+    located = sorted(
+        d.pks[p]
+        for p in _positions(match.filtered(), d.nbytes)
+        if d.lat[p] is not None and d.lon[p] is not None
+    )
+    chosen = located[:limit]
+    rows = {
+        row[0]: row
+        for row in Organisation.objects.filter(pk__in=chosen).values_list(
+            "pk", "name", "slug", "lat", "lon"
+        )
+    }
+    return [rows[pk] for pk in chosen if pk in rows], len(located)
+
+
+def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
+    """Search the directory; see the module docstring and "the directory in memory" for how."""
+    page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
+    page = max(1, int(params.page or 1))
+    match = _match(params)
+    d, terms, found, radius, filtered = (
+        match.directory,
+        match.terms,
+        match.found,
+        match.radius,
+        match.filtered,
+    )
 
     matching = filtered()
     total = matching.bit_count()
@@ -642,7 +544,7 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         if pk in organisations
     ]
 
-    facets = _facets(params, d, filtered, capabilities, regions)
+    facets = _facets(params, d, filtered, match.capabilities, match.regions)
     return SearchResult(
         params=params,
         hits=hits,
@@ -651,9 +553,9 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
         page_size=page_size,
         facets=facets,
         terms=terms,
-        place=place,
+        place=match.place,
         radius_km=radius.km if radius else None,
-        message=message,
+        message=match.message,
         sort=sort,
     )
 
