@@ -23,14 +23,14 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "de").startswith("en") and self.name_en:
             return self.name_en
         return self.name_de
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(TranslatedNameMixin):
@@ -88,7 +88,10 @@ class Capability(TranslatedNameMixin):
     )
     depth = models.PositiveSmallIntegerField(default=0)
     synonyms = models.CharField(
-        _("synonyms"), max_length=400, blank=True, help_text=_("Other words for it, comma-separated")
+        _("synonyms"),
+        max_length=400,
+        blank=True,
+        help_text=_("Other words for it, comma-separated"),
     )
 
     class Meta:
@@ -168,7 +171,11 @@ class Organisation(models.Model):
     )
     # Denormalised from the headquarters site for fast search, facets and the map.
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
         verbose_name=_("region"),
     )
     lat = models.FloatField(null=True, blank=True, db_index=True)
@@ -195,7 +202,9 @@ class Organisation(models.Model):
 
 class Site(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="sites",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sites",
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=120, blank=True)
@@ -216,12 +225,16 @@ class Site(models.Model):
         ordering = ["-is_headquarters", "city"]
 
     def __str__(self) -> str:
-        return ", ".join(p for p in [self.name, self.street, f"{self.postcode} {self.city}".strip()] if p)
+        return ", ".join(
+            p for p in [self.name, self.street, f"{self.postcode} {self.city}".strip()] if p
+        )
 
 
 class ContactPerson(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -298,6 +311,9 @@ class SearchTerm(models.Model):
             models.UniqueConstraint(fields=["organisation", "term"], name="unique_search_term")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.term} ({self.weight:g})"
+
 
 class SearchIndexState(models.Model):
     """One row: a random token, changed whenever the index or the organisations change.
@@ -307,6 +323,9 @@ class SearchIndexState(models.Model):
     """
 
     generation = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.generation
 
 
 class ImportBatch(models.Model):
@@ -392,3 +411,6 @@ class ImportRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "number"], name="unique_import_row")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} · {self.number}"
