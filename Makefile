@@ -46,11 +46,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	WERKSTATT_DATA_DIR=$$(mktemp -d) $(WERKSTATT) makemigrations --check --dry-run -v0
 
+# Two processes: the machines have two cores.
 test-sqlite:
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" -n 2
 
 test-postgres:
-	$(PY) -m tests.with_postgres $(PY) -m pytest -m "not browser"
+	$(PY) -m tests.with_postgres $(PY) -m pytest -m "not browser" -n 2
 
 test-browser:
 	$(PY) -m pytest -m browser

@@ -104,6 +104,9 @@ def test_threads_claiming_from_one_queue_never_share_a_job(is_postgres, monkeypa
             while (job := claim(f"thread-{number}")) is not None:
                 with lock:
                     claimed.append(job.pk)
+                # A real handler takes time; without it one thread can drain the queue before
+                # the others are scheduled, and the test would not show them sharing it.
+                time.sleep(0.01)
         finally:
             connections.close_all()
 
