@@ -219,6 +219,18 @@ def test_unknown_place_is_rejected_unless_coordinates_are_given(geocoder):
     assert (site.lat, site.lon) == (51.0, 13.5)
 
 
+def test_a_postcode_alone_names_the_place():
+    # The real offline gazetteer: 08056 is Zwickau.
+    org = OrganisationFactory()
+    site = services.do_add_site(org, UserFactory(), {"city": "", "postcode": "08056"})
+    assert site.city == "Zwickau"
+    assert site.region.code == "14524"
+    with pytest.raises(ValidationError) as info:
+        services.do_add_site(org, UserFactory(), {"city": "", "postcode": ""})
+    assert "city" in info.value.message_dict
+    assert Site.objects.count() == 1
+
+
 def test_update_site_geocodes_the_new_place(geocoder):
     site = SiteFactory(city="Chemnitz", postcode="09111")
     services.do_update_site(site, UserFactory(), {"city": "Zwickau", "postcode": ""})

@@ -138,6 +138,9 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["postcode"].validators.append(postcode_validator)
+        # The place may be left empty when the postcode is given: the service fills it in.
+        self.fields["city"].required = False
+        self.fields["city"].help_text = _("Filled in from the postcode if left empty")
         # Coordinates the gazetteer found are not the user's input: show the fields empty.
         self.initial.pop("lat", None)
         self.initial.pop("lon", None)

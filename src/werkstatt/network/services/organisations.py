@@ -241,6 +241,14 @@ def do_refresh_location(org: Organisation, user: Any) -> None:
 
 def _save_site(site: Site, user: Any, data: Mapping[str, Any]) -> Site:
     _apply(site, data, SITE_FIELDS)
+    if not site.city:
+        # A postcode alone is enough: the gazetteer names its place.
+        from . import geocoding
+
+        place = geocoding.geocode(postcode=site.postcode) if site.postcode else None
+        if place is None:
+            raise ValidationError({"city": _("Please enter the place, or a postcode we know.")})
+        site.city = place.name
     site.lat, site.lon, site.region = locate_site(
         site.city, site.postcode, data.get("lat"), data.get("lon")
     )
