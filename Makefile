@@ -57,6 +57,7 @@ test-browser:
 	$(PY) -m pytest -m browser
 
 bench: install
+	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) bench/run_all.py
 
 clean:

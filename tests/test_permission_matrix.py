@@ -16,7 +16,8 @@ page of every registered model must render for a superuser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import importlib.util
 from typing import Any
 
 import pytest
@@ -37,36 +38,17 @@ from tests.factories import (
     SuperuserFactory,
     UserFactory,
 )
+from tests.matrix import (
+    ALL_200,
+    LOGIN_THEN_200,
+    ORG_ADMINS_ONLY,
+    POST_ONLY,
+    ROLES,
+    Row,
+)
 from werkstatt.accounts.models import SpaceRole
 from werkstatt.network.models import OrganisationMembership
 
-ROLES = ("anonymous", "user", "member", "admin", "other_admin", "moderator", "superuser")
-# anonymous    not logged in
-# user         a registered person who belongs to no organisation
-# member       an active member (not admin) of the organisation {org} (and of {hidden})
-# admin        an active admin of {org} (and of {hidden})
-# other_admin  an admin of another organisation
-# moderator    a moderator of the network directory (SpaceRole in the "netzwerk" space)
-# superuser    the platform's operator
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    kwargs: dict[str, str] = field(default_factory=dict)
-    method: str = "GET"
-    expected: str = ""
-    data: dict[str, Any] | None = None
-    note: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.name} {self.note}".strip()
-
-
-ALL_200 = "200 200 200 200 200 200 200"
-LOGIN_THEN_200 = "login 200 200 200 200 200 200"
-ORG_ADMINS_ONLY = "login 403 403 200 403 200 200"
-POST_ONLY = "405 405 405 405 405 405 405"
 O = {"slug": "{org}"}  # noqa: E741
 I = {"pk": "{import}"}  # noqa: E741
 
@@ -195,6 +177,18 @@ MATRIX: list[Row] = [
         note="non-public contact",
     ),
 ]
+
+
+# --- the domain apps' rows (tests/<app>/matrix.py, see tests/matrix.py) ----------------------
+
+APPS = ("strategy", "opinions", "supply", "events")
+APP_MATRICES = [
+    importlib.import_module(f"tests.{app}.matrix")
+    for app in APPS
+    if importlib.util.find_spec(f"tests.{app}.matrix") is not None
+]
+for _module in APP_MATRICES:
+    MATRIX += _module.ROWS
 
 
 # --- admin URLs, generated from the registry ----------------------------------------------------
@@ -331,6 +325,8 @@ def world(db):
         "import": batch.pk,
         "user_pk": users["user"].pk,
     }
+    for module in APP_MATRICES:
+        module.world(users, values)
     return users, values
 
 

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "simple_history",
     "werkstatt.jobs",
     "werkstatt.network",
+    "werkstatt.strategy",
+    "werkstatt.opinions",
+    "werkstatt.supply",
+    "werkstatt.events",
 ]
 
 MIDDLEWARE = [

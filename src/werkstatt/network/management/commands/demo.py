@@ -8,6 +8,8 @@ demo accounts for every role. `--if-empty` does nothing when any organisation ex
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from typing import Any
 
@@ -15,6 +17,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from werkstatt.network import demo
 from werkstatt.network.models import Organisation
+
+# The domain apps' demos run after the network's, in this order. Each app's `demo` module has
+# `build_demo(seed: int, report: Callable[[str], None]) -> None` (builds on the demo network and
+# accounts, reproducible for a seed) and `delete_demo(report) -> None` (for --reset).
+APP_DEMOS = ("strategy", "opinions", "supply", "events")
+
+
+def app_demo_modules() -> list[Any]:
+    return [
+        importlib.import_module(f"werkstatt.{app}.demo")
+        for app in APP_DEMOS
+        if importlib.util.find_spec(f"werkstatt.{app}.demo") is not None
+    ]
 
 
 class Command(BaseCommand):
@@ -61,6 +76,8 @@ class Command(BaseCommand):
         if options["reset"]:
             started = time.monotonic()
             say("Deleting the demo organisations and accounts …")
+            for module in reversed(app_demo_modules()):
+                module.delete_demo(report=say)
             organisations, users = demo.delete_demo(report=say)
             say(
                 f"Deleted {organisations} demo organisations and {users} demo accounts "
@@ -79,6 +96,8 @@ class Command(BaseCommand):
                 + (f"; search index in {result.index_seconds:.1f} s." if result.indexed else ".")
             )
         )
+        for module in app_demo_modules():
+            module.build_demo(seed=options["seed"], report=say)
         say("")
         say(
             self.style.WARNING(

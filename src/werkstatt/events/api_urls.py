@@ -1,0 +1,6 @@
+"""/api/v1/: the events endpoints."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "events_api"
+urlpatterns: list = []
