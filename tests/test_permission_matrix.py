@@ -181,7 +181,16 @@ MATRIX: list[Row] = [
 
 # --- the domain apps' rows (tests/<app>/matrix.py, see tests/matrix.py) ----------------------
 
-APPS = ("strategy", "opinions", "supply", "events")
+APPS = (
+    "notifications",
+    "strategy",
+    "assessment",
+    "monitoring",
+    "opinions",
+    "supply",
+    "events",
+    "matchmaking",
+)
 APP_MATRICES = [
     importlib.import_module(f"tests.{app}.matrix")
     for app in APPS

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "werkstatt.opinions",
     "werkstatt.supply",
     "werkstatt.events",
+    "werkstatt.notifications",
+    "werkstatt.assessment",
+    "werkstatt.monitoring",
+    "werkstatt.matchmaking",
 ]
 
 MIDDLEWARE = [

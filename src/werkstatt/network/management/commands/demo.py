@@ -21,7 +21,15 @@ from werkstatt.network.models import Organisation
 # The domain apps' demos run after the network's, in this order. Each app's `demo` module has
 # `build_demo(seed: int, report: Callable[[str], None]) -> None` (builds on the demo network and
 # accounts, reproducible for a seed) and `delete_demo(report) -> None` (for --reset).
-APP_DEMOS = ("strategy", "opinions", "supply", "events")
+APP_DEMOS = (
+    "strategy",
+    "assessment",
+    "monitoring",
+    "opinions",
+    "supply",
+    "events",
+    "matchmaking",
+)
 
 
 def app_demo_modules() -> list[Any]:
