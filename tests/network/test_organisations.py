@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from dataclasses import dataclass
-
 import pytest
 from django.core.exceptions import ValidationError
 from tests.factories import (
@@ -14,64 +10,28 @@ from tests.factories import (
     ContactPersonFactory,
     OrganisationAdminFactory,
     OrganisationFactory,
-    RegionFactory,
     SiteFactory,
     UserFactory,
 )
 
 from werkstatt.network.models import Organisation, OrganisationMembership, Site
 from werkstatt.network.services import organisations as services
+from werkstatt.network.services.geocoding import geocode
 from werkstatt.network.services.history import organisation_history_page
+from werkstatt.network.services.search import SearchParams, search
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass
-class FakePlace:
-    name: str
-    postcode: str
-    lat: float
-    lon: float
-    region_code: str | None
+def found(query: str) -> set[int]:
+    """The organisations the directory's real search finds for `query`."""
+    result = search(SearchParams(q=query, page_size=100))
+    return {hit.organisation.pk for hit in result.hits}
 
 
-PLACES = {
-    "chemnitz": FakePlace("Chemnitz", "09111", 50.8357, 12.9292, "TEST-C"),
-    "09111": FakePlace("Chemnitz", "09111", 50.8357, 12.9292, "TEST-C"),
-    "zwickau": FakePlace("Zwickau", "08056", 50.7189, 12.4939, "TEST-Z"),
-}
-
-
-@pytest.fixture
-def geocoder(monkeypatch):
-    """The offline gazetteer's contract, with a few known places (the real one is tested apart)."""
-    calls = []
-
-    def geocode(city: str = "", postcode: str = ""):
-        calls.append((city, postcode))
-        return PLACES.get(postcode) or PLACES.get(city.strip().lower())
-
-    try:
-        from werkstatt.network.services import geocoding
-    except ImportError:
-        geocoding = types.ModuleType("werkstatt.network.services.geocoding")
-        monkeypatch.setitem(sys.modules, "werkstatt.network.services.geocoding", geocoding)
-        import werkstatt.network.services as package
-
-        monkeypatch.setattr(package, "geocoding", geocoding, raising=False)
-    monkeypatch.setattr(geocoding, "geocode", geocode, raising=False)
-    monkeypatch.setattr(geocoding, "region_for", lambda lat, lon: None, raising=False)
-    RegionFactory(code="TEST-C", slug="test-chemnitz", name_de="Chemnitz (Test)")
-    RegionFactory(code="TEST-Z", slug="test-zwickau", name_de="Zwickau (Test)")
-    return calls
-
-
-@pytest.fixture
-def reindexed(monkeypatch):
-    """Record the organisations the services ask the search index to refresh."""
-    calls: list[list[int]] = []
-    monkeypatch.setattr(services, "reindex", lambda ids: calls.append(list(ids)))
-    return calls
+# The real offline gazetteer's answers for the places used below.
+CHEMNITZ = geocode(city="Chemnitz", postcode="09111")
+ZWICKAU = geocode(city="Zwickau")
 
 
 def profile(**overrides):
@@ -91,7 +51,7 @@ def profile(**overrides):
 # --- organisations ----------------------------------------------------------------------------
 
 
-def test_create_makes_the_creator_an_active_admin_and_one_history_record(reindexed):
+def test_create_makes_the_creator_an_active_admin_and_one_history_record():
     user = UserFactory()
     cap = CapabilityFactory()
     cert = CertificationFactory()
@@ -105,7 +65,7 @@ def test_create_makes_the_creator_an_active_admin_and_one_history_record(reindex
     assert len(records) == 1
     assert records[0].history_type == "+"
     assert records[0].history_user == user
-    assert reindexed == [[org.pk]]
+    assert found("Präzisionstechnik") == {org.pk}
 
 
 def test_slugs_are_unique():
@@ -116,7 +76,7 @@ def test_slugs_are_unique():
     assert second.slug == "metallbau-sachsen-2"
 
 
-def test_update_records_one_change_with_all_fields(reindexed):
+def test_update_records_one_change_with_all_fields():
     user = UserFactory()
     org = services.do_create_organisation(user, profile())
     cap = CapabilityFactory()
@@ -136,7 +96,8 @@ def test_update_records_one_change_with_all_fields(reindexed):
     assert "description" not in changed
     assert entries[0].record.history_user == user
     assert entries[1].kind == "created"
-    assert reindexed[-1] == [org.pk]
+    assert found("Schröder") == {org.pk}
+    assert found("Präzisionstechnik") == set()
 
 
 def test_size_class_is_for_companies_only():
@@ -173,19 +134,21 @@ def test_set_capabilities_replaces_them():
 # --- sites ------------------------------------------------------------------------------------
 
 
-def test_first_site_is_the_headquarters_and_places_the_organisation(geocoder, reindexed):
+def test_first_site_is_the_headquarters_and_places_the_organisation():
     org = OrganisationFactory()
     site = services.do_add_site(
         org, UserFactory(), {"city": "Chemnitz", "postcode": "09111", "street": "Str. 1"}
     )
     assert site.is_headquarters
-    assert (site.lat, site.lon, site.region.code) == (50.8357, 12.9292, "TEST-C")
+    assert (site.lat, site.lon, site.region.code) == (CHEMNITZ.lat, CHEMNITZ.lon, "14511")
     org.refresh_from_db()
-    assert (org.lat, org.lon, org.region.code) == (50.8357, 12.9292, "TEST-C")
-    assert reindexed[-1] == [org.pk]
+    assert (org.lat, org.lon, org.region.code) == (CHEMNITZ.lat, CHEMNITZ.lon, "14511")
+    # The directory finds it near Chemnitz now.
+    result = search(SearchParams(near="Chemnitz", radius_km=5))
+    assert org.pk in {hit.organisation.pk for hit in result.hits}
 
 
-def test_a_new_headquarters_moves_the_organisation(geocoder):
+def test_a_new_headquarters_moves_the_organisation():
     org = OrganisationFactory()
     user = UserFactory()
     first = services.do_add_site(org, user, {"city": "Chemnitz", "postcode": ""})
@@ -195,18 +158,18 @@ def test_a_new_headquarters_moves_the_organisation(geocoder):
     first.refresh_from_db()
     assert not first.is_headquarters and second.is_headquarters
     org.refresh_from_db()
-    assert org.region.code == "TEST-Z"
+    assert org.region.code == "14524"
     services.do_delete_site(second, user)
     first.refresh_from_db()
     org.refresh_from_db()
     assert first.is_headquarters
-    assert org.region.code == "TEST-C"
+    assert org.region.code == "14511"
     services.do_delete_site(first, user)
     org.refresh_from_db()
     assert (org.region, org.lat, org.lon) == (None, None, None)
 
 
-def test_unknown_place_is_rejected_unless_coordinates_are_given(geocoder):
+def test_unknown_place_is_rejected_unless_coordinates_are_given():
     org = OrganisationFactory()
     user = UserFactory()
     with pytest.raises(ValidationError) as info:
@@ -231,19 +194,19 @@ def test_a_postcode_alone_names_the_place():
     assert Site.objects.count() == 1
 
 
-def test_update_site_geocodes_the_new_place(geocoder):
+def test_update_site_geocodes_the_new_place():
     site = SiteFactory(city="Chemnitz", postcode="09111")
     services.do_update_site(site, UserFactory(), {"city": "Zwickau", "postcode": ""})
     site.refresh_from_db()
-    assert site.region.code == "TEST-Z"
+    assert site.region.code == "14524"
     site.organisation.refresh_from_db()
-    assert site.organisation.lat == pytest.approx(50.7189)
+    assert site.organisation.lat == pytest.approx(ZWICKAU.lat)
 
 
 # --- contacts ---------------------------------------------------------------------------------
 
 
-def test_contact_crud(reindexed):
+def test_contact_crud():
     org = OrganisationFactory()
     user = UserFactory()
     contact = services.do_add_contact(org, user, {"name": "Anna Schmidt", "is_public": True})
@@ -255,7 +218,6 @@ def test_contact_crud(reindexed):
         services.do_update_contact(contact, user, {"name": "  "})
     services.do_delete_contact(contact, user)
     assert not org.contacts.exists()
-    assert reindexed == [[org.pk]] * 3
 
 
 def test_history_page_has_constant_queries(django_assert_max_num_queries):
