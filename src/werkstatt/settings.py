@@ -327,7 +327,13 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "werkstatt_cache",
-    }
+    },
+    # Rendered pages for anonymous visitors (web/page_cache.py), in each process's memory.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "werkstatt-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 LOGGING = {

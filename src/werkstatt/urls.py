@@ -2,13 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from werkstatt.network.api import ApiDocsView
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: choosing a language changes nothing but the language, and pages
+    # without per-visitor tokens can be cached for all anonymous visitors (web/page_cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include("werkstatt.network.api_urls")),
     path("api/v1/", include("werkstatt.accounts.api_urls")),
     path("api/v1/strategie/", include("werkstatt.strategy.api_urls")),

@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from werkstatt.web.page_cache import anonymous_page_cache
+
 from ..models import Organisation
 from ..services.search import (
     DEFAULT_RADIUS_KM,
@@ -24,6 +26,7 @@ from ..services.search import (
     search,
     search_points,
 )
+from ..services.search_index import current_generation
 
 PAGE_SIZE = 20
 MAP_POINT_LIMIT = 5000
@@ -67,6 +70,7 @@ def search_params(request: HttpRequest) -> SearchParams:
 
 
 @require_safe
+@anonymous_page_cache(current_generation)
 def directory(request: HttpRequest) -> HttpResponse:
     params = search_params(request)
     result = search(params)
@@ -89,6 +93,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page_cache(current_generation)
 def directory_geojson(request: HttpRequest) -> JsonResponse:
     """The positions of all matching organisations (up to 5,000) as a GeoJSON FeatureCollection."""
     params = search_params(request)
