@@ -38,7 +38,9 @@ def test_schema_is_valid_without_warnings(schema):
 
 
 def test_every_endpoint_is_documented(schema):
-    assert set(schema["paths"]) == {
+    # The network directory's endpoints; the other apps' are checked in their own tests, and
+    # every endpoint of every app must have a tag and a summary (below).
+    assert set(schema["paths"]) >= {
         "/api/v1/organisations/",
         "/api/v1/organisations/{slug}/",
         "/api/v1/organisations/{slug}/history/",
