@@ -221,6 +221,9 @@ class AnalysisResult(models.Model):
     seconds = models.FloatField(_("seconds"), default=0)
     # groups, coordinates, participants, repness, consensus, divisive (see services/analysis.py)
     data = models.JSONField(_("result"), default=dict)
+    # Per statement what Polis's priority rule needs (agree, disagree, seen, extremity), apart
+    # from `data` so that choosing the next statement does not load the whole map.
+    priority_data = models.JSONField(_("priority inputs"), default=dict)
 
     class Meta:
         verbose_name = _("analysis")

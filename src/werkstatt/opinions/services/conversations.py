@@ -1,0 +1,247 @@
+"""Writes to conversations, statements and votes, and the reads the pages share.
+
+Each `do_*` function makes one change atomically. Permission checks are the caller's (views and
+the API ask opinions/rules.py); rules that hold whoever asks (a statement is short and new, a
+vote is agree/disagree/pass on an accepted statement of an open conversation) are checked here
+and raise `ValidationError` with a message for the user, changing nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from werkstatt.strategy import rules as strategy_rules
+from werkstatt.strategy.models import Phase, Process
+from werkstatt.strategy.services.queries import visible_processes
+
+from ..models import STATEMENT_MAX_LENGTH, Conversation, Participant, Statement, Vote
+
+Status = Statement.Status
+CONVERSATION_FIELDS = (
+    "title",
+    "question",
+    "is_open",
+    "allow_statements",
+    "moderate_statements",
+)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def visible_conversations(user: Any) -> QuerySet[Conversation]:
+    """The conversations `user` may see: the phase rule of strategy/rules.py as a filter.
+
+    Lists must never show what the conversation page would refuse (tests compare both).
+    """
+    processes = visible_processes(user)
+    qs = Conversation.objects.select_related("phase__process").filter(phase__process__in=processes)
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    shown = Q(phase__visibility=Phase.Visibility.PUBLIC)
+    if user.is_authenticated:
+        # Few processes per person: ask the rules per process (cached on the user).
+        member_of, board_of, moderated = [], [], []
+        for process in Process.objects.filter(pk__in=processes.values("pk")):
+            if strategy_rules.moderates(user, process):
+                moderated.append(process.pk)
+            roles = strategy_rules.roles_in(user, process)
+            if roles:
+                member_of.append(process.pk)
+            if strategy_rules.BOARD in roles:
+                board_of.append(process.pk)
+        shown |= Q(phase__process__in=moderated)
+        shown |= Q(phase__visibility=Phase.Visibility.MEMBERS, phase__process__in=member_of)
+        shown |= Q(phase__visibility=Phase.Visibility.BOARD, phase__process__in=board_of)
+    return qs.filter(shown)
+
+
+def accepted_statements(conversation: Conversation) -> QuerySet[Statement]:
+    return conversation.statements.filter(status=Status.ACCEPTED)
+
+
+def participant_of(conversation: Conversation, user: Any) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(conversation=conversation, user=user).first()
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "meinungsbild"
+    slug, n = base, 2
+    while Conversation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def do_create_conversation(phase: Phase, user: Any, data: Mapping[str, Any]) -> Conversation:
+    title = str(data.get("title", "")).strip()
+    if not title:
+        raise ValidationError(_("Give the conversation a title."), code="title")
+    conversation = Conversation(
+        phase=phase, created_by=user if getattr(user, "is_authenticated", False) else None
+    )
+    for field in CONVERSATION_FIELDS:
+        if field in data:
+            setattr(conversation, field, data[field])
+    conversation.title = title
+    conversation.slug = unique_slug(title)
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def do_update_conversation(conversation: Conversation, data: Mapping[str, Any]) -> Conversation:
+    title = str(data.get("title", conversation.title)).strip()
+    if not title:
+        raise ValidationError(_("Give the conversation a title."), code="title")
+    for field in CONVERSATION_FIELDS:
+        if field in data:
+            setattr(conversation, field, data[field])
+    conversation.title = title
+    conversation.save()
+    return conversation
+
+
+# --- participants ------------------------------------------------------------------------------
+
+
+def do_join(conversation: Conversation, user: Any) -> Participant:
+    """The user's participant in this conversation, created on the first vote or statement."""
+    participant = participant_of(conversation, user)
+    if participant is not None:
+        return participant
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(conversation=conversation, user=user)
+    except IntegrityError:  # a second request of the same person won the race
+        return Participant.objects.get(conversation=conversation, user=user)
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+def check_statement_text(conversation: Conversation, text: str) -> str:
+    text = " ".join(str(text or "").split())
+    if not text:
+        raise ValidationError(_("Write a statement."), code="empty")
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ValidationError(
+            _("A statement has at most %(limit)d characters; this one has %(length)d."),
+            code="too_long",
+            params={"limit": STATEMENT_MAX_LENGTH, "length": len(text)},
+        )
+    if conversation.statements.exclude(status=Status.REJECTED).filter(text__iexact=text).exists():
+        raise ValidationError(_("This statement is already in the conversation."), code="duplicate")
+    return text
+
+
+def next_number(conversation: Conversation) -> int:
+    top = conversation.statements.aggregate(top=Max("number"))["top"]
+    return 0 if top is None else top + 1
+
+
+def do_add_statement(
+    conversation: Conversation, user: Any, text: str, *, seed: bool = False
+) -> Statement:
+    """Add a statement. Seeds (by moderators) and statements of unmoderated conversations are
+    accepted at once; others wait for a moderator."""
+    text = check_statement_text(conversation, text)
+    if not seed and not conversation.is_open:
+        raise ValidationError(_("This conversation is closed."), code="closed")
+    if not seed and not conversation.allow_statements:
+        raise ValidationError(
+            _("This conversation takes no statements of participants."), code="no_statements"
+        )
+    accepted = seed or not conversation.moderate_statements
+    for _attempt in range(3):  # two people adding at once may take the same number
+        try:
+            with transaction.atomic():
+                author = do_join(conversation, user) if not seed else None
+                now = timezone.now()
+                return Statement.objects.create(
+                    conversation=conversation,
+                    number=next_number(conversation),
+                    text=text,
+                    author=author,
+                    is_seed=seed,
+                    status=Status.ACCEPTED if accepted else Status.PENDING,
+                    moderated_at=now if accepted else None,
+                )
+        except IntegrityError:
+            continue
+    raise ValidationError(_("The statement could not be saved; please try again."))
+
+
+@transaction.atomic
+def do_moderate_statement(statement: Statement, status: str) -> Statement:
+    if status not in (Status.ACCEPTED, Status.REJECTED, Status.PENDING):
+        raise ValidationError(_("Choose to accept or to reject the statement."), code="status")
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status == status:
+        return statement
+    statement.status = status
+    statement.moderated_at = timezone.now()
+    statement.save(update_fields=["status", "moderated_at"])
+    return statement
+
+
+# --- votes ------------------------------------------------------------------------------------
+
+
+def check_vote_value(value: Any) -> int:
+    """1 agree, -1 disagree, 0 pass (as numbers or their text); anything else is refused."""
+    text = str(value).strip() if value is not None and not isinstance(value, bool) else ""
+    if text not in ("1", "-1", "0", "+1"):
+        raise ValidationError(_("Vote agree, disagree or pass."), code="value")
+    return int(text)
+
+
+@transaction.atomic
+def do_vote(conversation: Conversation, user: Any, statement: Statement, value: Any) -> Vote:
+    """The user's vote on a statement; voting again changes it (one vote per statement)."""
+    number = check_vote_value(value)
+    if statement.conversation_id != conversation.pk:
+        raise ValidationError(_("This statement belongs to another conversation."), code="other")
+    if not conversation.is_open:
+        raise ValidationError(_("This conversation is closed."), code="closed")
+    if statement.status != Status.ACCEPTED:
+        raise ValidationError(_("This statement is not open for votes."), code="not_accepted")
+    participant = do_join(conversation, user)
+    now = timezone.now()
+    vote, created = Vote.objects.select_for_update().get_or_create(
+        participant=participant,
+        statement=statement,
+        defaults={"value": number, "created": now, "modified": now},
+    )
+    if not created:
+        vote.value = number
+        vote.modified = now
+        vote.save(update_fields=["value", "modified"])
+    from .analysis import request_analysis  # analysis imports this module
+
+    transaction.on_commit(lambda: request_analysis(conversation))
+    return vote
+
+
+def my_votes(conversation: Conversation, user: Any) -> dict[int, int]:
+    """statement id -> the user's vote."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        Vote.objects.filter(
+            participant__conversation=conversation, participant__user=user
+        ).values_list("statement_id", "value")
+    )
