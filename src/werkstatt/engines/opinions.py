@@ -212,6 +212,13 @@ class _Matrix:
     cols: np.ndarray
     values: np.ndarray  # float64: 1 agree, -1 disagree, 0 pass
     n_votes: int
+    # Every voted cell, moderated-out statements included (Polis's raw rating matrix), with
+    # the time of the cell's first vote: for the rule of who is clustered.
+    cell_rows: np.ndarray
+    cell_cols: np.ndarray
+    cell_times: np.ndarray
+    times: np.ndarray  # first-vote time of each included cell (aligned with rows/cols)
+    zeroed: int  # moderated-out statements that have votes
 
 
 def _build_matrix(
@@ -233,22 +240,28 @@ def _build_matrix(
     if values.size and not np.isin(values, (-1.0, 0.0, 1.0)).all():
         bad = vote_list[int(np.flatnonzero(~np.isin(values, (-1.0, 0.0, 1.0)))[0])]
         raise ValueError(f"vote value must be 1, -1 or 0, not {bad[2]!r} (vote {bad!r})")
-    try:
-        stamps = np.asarray(times, dtype=np.float64) if times else np.zeros(0)
-    except (TypeError, ValueError):
-        stamps = np.asarray(_ranks(list(times)), dtype=np.float64)
+    stamps = _times(times)
     participants, prow = _factorise(pids)
     all_statements, scol = _factorise(sids)
     # Latest vote per (participant, statement); equal times: the later in the input wins.
     n = len(values)
     if n:
         key = prow * len(all_statements) + scol
-        order = np.lexsort((np.arange(n), stamps, key))
+        # Sort by cell, then time, then input position (a stable sort of the times keeps the
+        # input order among equal times); one integer key is much faster than lexsort.
+        time_rank = np.empty(n, dtype=np.int64)
+        time_rank[np.argsort(stamps, kind="stable")] = np.arange(n)
+        order = np.argsort(key * n + time_rank)
         key_sorted = key[order]
         last = np.ones(n, dtype=bool)
         last[:-1] = key_sorted[1:] != key_sorted[:-1]
+        first = np.ones(n, dtype=bool)
+        first[1:] = last[:-1]
+        first_times = stamps[order[first]]  # same cells, same order as `keep`
         keep = order[last]
         prow, scol, values = prow[keep], scol[keep], values[keep]
+    else:
+        first_times = np.zeros(0)
     # Statements: the given ones plus any voted on, minus the moderated-out ones.
     known = set(all_statements)
     extra = [s for s in (statements or ()) if s not in known]
@@ -272,7 +285,26 @@ def _build_matrix(
         cols=cols,
         values=values[keep_votes],
         n_votes=int(keep_votes.sum()),
+        cell_rows=prow,
+        cell_cols=scol,
+        cell_times=first_times,
+        times=first_times[keep_votes] if n else np.zeros(0),
+        zeroed=int((~included_voted).sum()),
     )
+
+
+def _times(times: Sequence[Any]) -> np.ndarray:
+    """Vote times as floats: numbers as they are, datetimes as POSIX seconds, else by rank."""
+    if not times:
+        return np.zeros(0)
+    try:
+        return np.asarray(times, dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return np.asarray([moment.timestamp() for moment in times], dtype=np.float64)
+    except (AttributeError, TypeError, ValueError):
+        return np.asarray(_ranks(list(times)), dtype=np.float64)
 
 
 def _ranks(values: list[Any]) -> list[int]:
@@ -305,18 +337,20 @@ def _pca(
     components = np.zeros((n_cols, 2))
     if n_comps == 0:
         return means, components, centred
-    if n_cols <= 2500:
+    if n_cols <= 200:
         gram = (centred.T @ centred).toarray()
         eigenvalues, vectors = scipy.linalg.eigh(gram)
         order = np.argsort(-eigenvalues, kind="stable")[:n_comps]
         top = vectors[:, order]
         top_values = eigenvalues[order]
     else:
+        # Lanczos on the implicit covariance: two sparse products per step, no dense copy.
+        centred_t = centred.T.tocsr()
         operator = scipy.sparse.linalg.LinearOperator(
-            (n_cols, n_cols), matvec=lambda v: centred.T @ (centred @ v), dtype=np.float64
+            (n_cols, n_cols), matvec=lambda v: centred_t @ (centred @ v), dtype=np.float64
         )
         top_values, top = scipy.sparse.linalg.eigsh(
-            operator, k=n_comps, which="LA", v0=np.ones(n_cols)
+            operator, k=n_comps, which="LA", v0=np.ones(n_cols), tol=1e-10
         )
         order = np.argsort(-top_values, kind="stable")
         top, top_values = top[:, order], top_values[order]
@@ -337,11 +371,19 @@ def _pca(
 
 
 def _project(
-    centred: sp.csr_matrix, components: np.ndarray, votes_per_row: np.ndarray, n_cols: int
+    centred: sp.csr_matrix,
+    components: np.ndarray,
+    votes_per_row: np.ndarray,
+    n_cols: int,
+    zeroed: int = 0,
 ) -> np.ndarray:
-    """Polis's sparsity-aware projection: project the given votes, scale by sqrt(n / votes)."""
+    """Polis's sparsity-aware projection: project the given votes, scale by sqrt(n / votes).
+
+    `zeroed`: moderated-out statements that had votes. Polis keeps their columns in the matrix,
+    set to 0 for everyone, so they count in both n and every participant's votes.
+    """
     raw = np.asarray(centred @ components)
-    scale = np.sqrt(n_cols / np.maximum(votes_per_row, 1))
+    scale = np.sqrt((n_cols + zeroed) / np.maximum(votes_per_row + zeroed, 1))
     return raw * scale[:, None]
 
 
@@ -503,6 +545,7 @@ def analyse(
     base_k: int = BASE_K,
     max_groups: int = MAX_GROUPS,
     seed: int = 0,
+    zero_moderated: bool = True,
 ) -> OpinionAnalysis:
     """Find opinion groups, representative statements and consensus in a conversation.
 
@@ -528,7 +571,10 @@ def analyse(
 
     votes_per_row = np.bincount(rows, minlength=n_p)
     means, components, centred = _pca(rows, pca_cols, values, n_p, n_c)
-    positions = _project(centred, components, votes_per_row, n_c) if n_p else np.zeros((0, 2))
+    zeroed = matrix.zeroed if zero_moderated else 0
+    positions = (
+        _project(centred, components, votes_per_row, n_c, zeroed) if n_p else np.zeros((0, 2))
+    )
     coordinates = {
         pid: (float(x), float(y)) for pid, (x, y) in zip(matrix.participants, positions.tolist())
     }
@@ -540,7 +586,7 @@ def analyse(
         extremity[voted_cols] = np.sqrt((lone**2).sum(1))
 
     # Who is clustered.
-    in_conv = _in_conversation(votes_per_row, n_c, min_votes)
+    in_conv, threshold = _in_conversation(matrix, min_votes)
     labels = np.full(n_p, -1, dtype=np.int64)
     groups_centres = np.zeros((0, 2))
     reason = ""
@@ -550,7 +596,7 @@ def analyse(
     elif in_conv.sum() < min_participants:
         reason = (
             f"too few participants to find opinion groups: {int(in_conv.sum())} "
-            f"of {n_p} voted enough (at least {min(min_votes, n_c)} votes), "
+            f"of {n_p} voted enough (at least {threshold} votes), "
             f"{min_participants} needed"
         )
     else:
@@ -659,44 +705,73 @@ def _counts(
     return agree.reshape(k, n_s), disagree.reshape(k, n_s), seen.reshape(k, n_s)
 
 
-def _in_conversation(votes_per_row: np.ndarray, n_c: int, min_votes: int) -> np.ndarray:
-    """Polis's rule: at least min(7, statements) votes; top voters while fewer than 15."""
-    threshold = min(min_votes, n_c)
-    in_conv = (votes_per_row >= max(threshold, 1)) & (votes_per_row > 0)
-    if in_conv.sum() < GREEDY_PARTICIPANTS:
-        voters = votes_per_row[votes_per_row > 0]
-        if len(voters):
-            ranked = np.sort(voters)[::-1]
-            boundary = ranked[min(GREEDY_PARTICIPANTS, len(ranked)) - 1]
-            in_conv |= votes_per_row >= max(boundary, 1)
-    return in_conv
+def _in_conversation(matrix: _Matrix, min_votes: int) -> tuple[np.ndarray, int]:
+    """Polis's rule for who is clustered, and the vote threshold as it stands now.
+
+    A participant is in once they have at least min(7, statements voted on so far) votes; Polis
+    evaluates this at every update of a live conversation and never takes anyone out again, so
+    we replay it along the vote times: a participant who voted on all of the first few
+    statements is in. Votes on moderated-out statements count, as in Polis's raw matrix. While
+    fewer than 15 are in, the most active voters join (all those tied at the boundary).
+    """
+    n_p = len(matrix.participants)
+    rows, cols, times = matrix.cell_rows, matrix.cell_cols, matrix.cell_times
+    in_conv = np.zeros(n_p, dtype=bool)
+    votes_per_row = np.bincount(rows, minlength=n_p)
+    n_statements = int(np.unique(cols).size) if len(cols) else 0
+    if len(rows):
+        # Statements voted on by time t: by the time of each statement's first vote.
+        first_of_statement = np.full(int(cols.max()) + 1, np.inf)
+        np.minimum.at(first_of_statement, cols, times)
+        statement_times = np.sort(first_of_statement[np.isfinite(first_of_statement)])
+        time_rank = np.empty(len(times), dtype=np.int64)
+        time_rank[np.argsort(times, kind="stable")] = np.arange(len(times))
+        order = np.argsort(rows * len(times) + time_rank)
+        r, t = rows[order], times[order]
+        n = len(r)
+        # A participant's votes up to and including time t (ties at t all count).
+        group_end = np.ones(n, dtype=bool)
+        group_end[:-1] = (r[1:] != r[:-1]) | (t[1:] != t[:-1])
+        end_index = np.flatnonzero(group_end)
+        end_of = end_index[np.searchsorted(end_index, np.arange(n))]
+        row_start = np.searchsorted(r, r, side="left")
+        count = end_of - row_start + 1
+        statements_then = np.searchsorted(statement_times, t, side="right")
+        qualified = count >= np.minimum(min_votes, statements_then)
+        in_conv[r[qualified]] = True
+    if in_conv.sum() < GREEDY_PARTICIPANTS and votes_per_row.any():
+        ranked = np.sort(votes_per_row[votes_per_row > 0])[::-1]
+        boundary = ranked[min(GREEDY_PARTICIPANTS, len(ranked)) - 1]
+        in_conv |= votes_per_row >= max(int(boundary), 1)
+    return in_conv, min(min_votes, n_statements)
 
 
 def _cluster(
     positions: np.ndarray, in_conv: np.ndarray, *, base_k: int, max_groups: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """Two-stage k-means: base clusters of participants, then groups of base clusters."""
+    """Two-stage k-means: base clusters of participants, then groups of base clusters.
+
+    Polis runs each k-means from its previous clusters in a live conversation (from the first
+    k distinct points the first time). Replaying that history proved chaotic: the result
+    depends on when updates happened, which the votes do not record. Without history, the
+    faithful stand-in is the k-means optimum itself: several seeded k-means++ starts over the
+    distinct points in canonical (coordinate) order, keeping the tightest clustering.
+    """
     n_p = len(positions)
     labels = np.full(n_p, -1, dtype=np.int64)
     idx = np.flatnonzero(in_conv)
     # Distinct positions in canonical (coordinate) order; identical voters share a point.
-    rounded = np.round(positions[idx], 12)
     points, inverse, multiplicity = np.unique(
-        rounded, axis=0, return_inverse=True, return_counts=True
+        np.round(positions[idx], 12), axis=0, return_inverse=True, return_counts=True
     )
     inverse = inverse.reshape(-1)
     if len(points) < 2:
         return labels, np.zeros((0, 2)), "all clustered participants voted alike: no groups"
+    weights = multiplicity.astype(np.float64)
     base_centres, base_of_point = _kmeans(
-        points, multiplicity.astype(np.float64), base_k, seed=seed, starts=3, max_iter=100
+        points, weights, base_k, seed=seed, starts=3, max_iter=100
     )
-    base_sizes = np.bincount(base_of_point, weights=multiplicity, minlength=len(base_centres))
-    # Group clustering: base centres weighted by their sizes, k chosen by silhouette.
-    order = np.lexsort((base_centres[:, 1], base_centres[:, 0]))
-    base_centres, base_sizes = base_centres[order], base_sizes[order]
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    base_of_point = rank[base_of_point]
+    base_sizes = np.bincount(base_of_point, weights=weights, minlength=len(base_centres))
     n_base = len(base_centres)
     top_k = min(max_groups, 2 + n_base // 12, n_base)
     diff = base_centres[:, None, :] - base_centres[None, :, :]
