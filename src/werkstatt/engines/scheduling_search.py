@@ -1,0 +1,460 @@
+"""The local search of the meeting scheduler (see `scheduling`). No Django.
+
+State: the slot of every meeting (-1 = unscheduled), per participant the meeting in each slot and
+the bit mask of busy slots, per slot the number of meetings and their set. Every change goes
+through `_set`, which records it on a trail so that a failed chain of moves is undone exactly.
+
+- `construct`: locked meetings, then previous ones in their slot, then the rest in priority order
+  (the LP solution of the bound, then weight), each into the feasible slot that adds the fewest
+  idle slots.
+- `improve_weight`: for each unscheduled meeting, heaviest first: insertion into a slot whose
+  blocking meetings (sharing a participant, or one meeting if the slot is full) are relocated by
+  a depth-limited chain of moves; failing that, an eviction of lighter blockers when the net
+  weight grows. Meetings kept from `previous` are frozen in a first round.
+- `improve_idle`: Kempe-chain swaps: take a meeting in slot a and a slot b, close the set of
+  meetings in a and b that share participants, swap the whole set between a and b. The swap is
+  always conflict-free; it is made when availability and table counts allow it and the summed idle
+  slots fall. It never changes which meetings are scheduled, nor moves locked or kept ones.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+
+from werkstatt.engines.scheduling import Instance
+
+
+def _idle(mask: int) -> int:
+    if not mask:
+        return 0
+    return mask.bit_length() - (mask & -mask).bit_length() + 1 - mask.bit_count()
+
+
+def _bits(mask: int) -> list[int]:
+    result = []
+    while mask:
+        low = mask & -mask
+        result.append(low.bit_length() - 1)
+        mask ^= low
+    return result
+
+
+class Search:
+    """Local search over slot assignments for one instance (tables are numbered afterwards)."""
+
+    def __init__(
+        self,
+        inst: Instance,
+        lock_slot: Mapping[int, int],
+        prev_slot: Mapping[int, int],
+        *,
+        seed: int = 0,
+    ) -> None:
+        self.inst = inst
+        self.parts = inst.meeting_participants
+        self.w = inst.weights
+        self.allowed = inst.allowed
+        self.T = inst.tables
+        self.S = inst.n_slots
+        self.lock_slot = dict(lock_slot)
+        self.prev_slot = dict(prev_slot)
+        self.fixed = [False] * inst.n_meetings
+        for m in lock_slot:
+            self.fixed[m] = True
+        self.frozen = list(self.fixed)  # fixed, plus kept previous meetings while frozen
+        self.rng = random.Random(seed)
+        self._slot = [-1] * inst.n_meetings
+        self.occ = [[-1] * self.S for _ in range(inst.n_participants)]
+        self.busy = [0] * inst.n_participants
+        self.count = [0] * self.S
+        self.members: list[set[int]] = [set() for _ in range(self.S)]
+        self.trail: list[tuple[int, int]] = []
+        self.total = 0.0
+        self.budget = 0
+        self.passes: list[tuple[int, float, float]] = []  # (depth, weight, time) per pass
+        degree = [0] * inst.n_participants
+        for parts in self.parts:
+            for p in parts:
+                degree[p] += 1
+        self.degree = degree
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _set(self, m: int, s: int) -> None:
+        old = self._slot[m]
+        if old == s:
+            return
+        parts = self.parts[m]
+        if old >= 0:
+            bit = 1 << old
+            for p in parts:
+                self.occ[p][old] = -1
+                self.busy[p] &= ~bit
+            self.count[old] -= 1
+            self.members[old].discard(m)
+            self.total -= self.w[m]
+        if s >= 0:
+            bit = 1 << s
+            for p in parts:
+                self.occ[p][s] = m
+                self.busy[p] |= bit
+            self.count[s] += 1
+            self.members[s].add(m)
+            self.total += self.w[m]
+        self._slot[m] = s
+        self.trail.append((m, old))
+
+    def _undo(self, mark: int) -> None:
+        while len(self.trail) > mark:
+            m, old = self.trail.pop()
+            self._set(m, old)
+            self.trail.pop()
+
+    def slot_of(self) -> list[int]:
+        """The slot of every meeting, -1 for unscheduled."""
+        return list(self._slot)
+
+    def weight(self) -> float:
+        """Total weight of the scheduled meetings (summed afresh, without drift)."""
+        return sum(self.w[m] for m, s in enumerate(self._slot) if s >= 0)
+
+    def load(self, slot_of: Sequence[int]) -> None:
+        """Replace the state by `slot_of` (e.g. a MILP solution)."""
+        for m in range(len(self._slot)):
+            self._set(m, -1)
+        for m, s in enumerate(slot_of):
+            if s >= 0:
+                self._set(m, s)
+        self.trail.clear()
+
+    def _free(self, m: int) -> int:
+        """Slots where m fits now: allowed, its participants free, a table free."""
+        mask = self.allowed[m]
+        for p in self.parts[m]:
+            mask &= ~self.busy[p]
+        for s in _bits(mask):
+            if self.count[s] >= self.T:
+                mask &= ~(1 << s)
+        return mask
+
+    def _idle_delta(self, m: int, s: int) -> int:
+        bit = 1 << s
+        delta = 0
+        for p in self.parts[m]:
+            mask = self.busy[p]
+            delta += _idle(mask | bit) - _idle(mask)
+        return delta
+
+    def _best_free_slot(self, m: int) -> int:
+        best = -1
+        best_key: tuple[int, int] = (0, 0)
+        for s in _bits(self._free(m)):
+            key = (self._idle_delta(m, s), self.count[s])
+            if best < 0 or key < best_key:
+                best, best_key = s, key
+        return best
+
+    # -- construction -----------------------------------------------------------------------------
+
+    def construct(self, priority: Sequence[float] | None = None) -> None:
+        """Locked meetings, then kept previous ones, then the others in priority order."""
+        for m, s in self.lock_slot.items():
+            self._set(m, s)
+        for m, s in self.prev_slot.items():
+            if self._slot[m] < 0 and (self._free(m) >> s) & 1:
+                self._set(m, s)
+        load = [0.0] * self.inst.n_participants
+        for p, d in enumerate(self.degree):
+            load[p] = d / max(1, self.inst.available[p].bit_count())
+        rest = [m for m in range(self.inst.n_meetings) if self._slot[m] < 0]
+
+        def key(m: int) -> tuple[float, float, float, int]:
+            y = round(priority[m], 3) if priority is not None else 0.0
+            return (-y, -self.w[m], sum(load[p] for p in self.parts[m]), m)
+
+        rest.sort(key=key)
+        for m in rest:
+            s = self._best_free_slot(m)
+            if s >= 0:
+                self._set(m, s)
+        self.trail.clear()
+
+    # -- weight -----------------------------------------------------------------------------------
+
+    def _relocate(self, b: int, depth: int, chain: set[int], exclude: int) -> bool:
+        """Put unscheduled b into a slot other than `exclude`, directly or by a chain."""
+        free = self._free(b) & ~(1 << exclude)
+        if free:
+            slots = _bits(free)
+            self._set(b, slots[self.rng.randrange(len(slots))])
+            return True
+        if depth <= 0:
+            return False
+        slots = _bits(self.allowed[b] & ~(1 << exclude))
+        self.rng.shuffle(slots)
+        chain.add(b)
+        try:
+            for s in slots:
+                if self._insert(b, s, depth, chain):
+                    return True
+        finally:
+            chain.discard(b)
+        return False
+
+    def _insert(self, m: int, s: int, depth: int, chain: set[int]) -> bool:
+        """Put unscheduled m into slot s, relocating what blocks it (depth-limited)."""
+        if not (self.allowed[m] >> s) & 1:
+            return False
+        self.budget -= 1
+        if self.budget < 0:
+            return False
+        blockers: list[int] = []
+        for p in self.parts[m]:
+            b = self.occ[p][s]
+            if b >= 0 and b not in blockers:
+                if self.frozen[b] or b in chain:
+                    return False
+                blockers.append(b)
+        if blockers and depth <= 0:
+            return False
+        mark = len(self.trail)
+        for b in blockers:
+            self._set(b, -1)
+        if self.count[s] >= self.T:
+            if depth <= 0:
+                self._undo(mark)
+                return False
+            candidates = [c for c in self.members[s] if not self.frozen[c] and c not in chain]
+            moved = False
+            for c in self.rng.sample(candidates, min(6, len(candidates))):
+                self._set(c, -1)
+                free = self._free(c) & ~(1 << s)
+                if free:
+                    slots = _bits(free)
+                    self._set(c, slots[self.rng.randrange(len(slots))])
+                    moved = True
+                    break
+                self._set(c, s)
+            if not moved:
+                self._undo(mark)
+                return False
+        self._set(m, s)
+        chain.add(m)
+        try:
+            for b in blockers:
+                if not self._relocate(b, depth - 1, chain, s):
+                    self._undo(mark)
+                    return False
+        finally:
+            chain.discard(m)
+        return True
+
+    def _try_insert(self, m: int, depth: int, budget: int) -> bool:
+        self.budget = budget
+        free = self._free(m)
+        if free:
+            self._set(m, self._best_free_slot(m))
+            return True
+        for p in self.parts[m]:
+            if not self.inst.available[p] & ~self.busy[p]:
+                # p is busy in every slot it has: no chain of moves can make room for m
+                # without leaving one of p's meetings out (that is `_try_evict`'s job).
+                return False
+        slots = _bits(self.allowed[m])
+        self.rng.shuffle(slots)
+        for d in range(1, depth + 1):
+            for s in slots:
+                mark = len(self.trail)
+                if self._insert(m, s, d, set()):
+                    return True
+                self._undo(mark)
+                if self.budget < 0:
+                    return False
+        return False
+
+    def _try_evict(self, m: int) -> list[int] | None:
+        """Insert m by evicting lighter meetings when the net weight grows; the evicted ones."""
+        best: tuple[float, int, list[int]] | None = None
+        for s in _bits(self.allowed[m]):
+            mark = len(self.trail)
+            evicted: list[int] = []
+            ok = True
+            for p in self.parts[m]:
+                b = self.occ[p][s]
+                if b < 0:
+                    continue
+                if self.frozen[b]:
+                    ok = False
+                    break
+                self._set(b, -1)
+                free = self._free(b) & ~(1 << s)
+                if free:
+                    self._set(b, _bits(free)[0])
+                else:
+                    evicted.append(b)
+            if ok and self.count[s] >= self.T:
+                lightest = min(
+                    (c for c in self.members[s] if not self.frozen[c]),
+                    key=lambda c: self.w[c],
+                    default=-1,
+                )
+                if lightest < 0:
+                    ok = False
+                else:
+                    self._set(lightest, -1)
+                    evicted.append(lightest)
+            loss = sum(self.w[b] for b in evicted)
+            self._undo(mark)
+            if ok and loss < self.w[m] - 1e-9 * self.w[m] and (best is None or loss < best[0]):
+                best = (loss, s, evicted)
+        if best is None:
+            return None
+        _, s, _ = best
+        # Replay the chosen eviction.
+        evicted = []
+        for p in self.parts[m]:
+            b = self.occ[p][s]
+            if b < 0:
+                continue
+            self._set(b, -1)
+            free = self._free(b) & ~(1 << s)
+            if free:
+                self._set(b, _bits(free)[0])
+            else:
+                evicted.append(b)
+        if self.count[s] >= self.T:
+            lightest = min(
+                (c for c in self.members[s] if not self.frozen[c]), key=lambda c: self.w[c]
+            )
+            self._set(lightest, -1)
+            evicted.append(lightest)
+        self._set(m, s)
+        return evicted
+
+    def improve_weight(self, deadline: float, target: float | None = None) -> None:
+        """Insert unscheduled meetings (heaviest first) until none fits, the weight reaches
+        `target` (a proven bound) or the deadline passes."""
+        rounds = [True, False] if self.prev_slot else [False]
+        for freeze_kept in rounds:
+            self.frozen = list(self.fixed)
+            if freeze_kept:
+                for m, s in self.prev_slot.items():
+                    if self._slot[m] == s:
+                        self.frozen[m] = True
+            for depth, budget in ((1, 40), (2, 300), (3, 1500)):
+                improved = True
+                while improved:
+                    improved = False
+                    if target is not None and self.total >= target - 1e-9 * max(1.0, target):
+                        break
+                    pending = [m for m, s in enumerate(self._slot) if s < 0]
+                    pending.sort(key=lambda m: -self.w[m])
+                    queue = list(pending)
+                    while queue:
+                        if time.perf_counter() > deadline:
+                            self.trail.clear()
+                            return
+                        m = queue.pop(0)
+                        if self._slot[m] >= 0:
+                            continue
+                        if self._try_insert(m, depth, budget):
+                            improved = True
+                        else:
+                            evicted = self._try_evict(m)
+                            if evicted is not None:
+                                improved = True
+                                queue.extend(evicted)
+                        self.trail.clear()
+                    self.passes.append((depth, self.total, time.perf_counter()))
+        self.frozen = list(self.fixed)
+
+    # -- idle -------------------------------------------------------------------------------------
+
+    def _kempe(self, m: int, b: int, movable: list[bool]) -> int | None:
+        """The idle-slot change of swapping m's Kempe chain between its slot and slot b, or None
+        if the swap is not allowed. Leaves the chain in self._chain."""
+        a = self._slot[m]
+        in_a = [m]
+        in_b: list[int] = []
+        seen = {m}
+        stack = [(m, b)]
+        while stack:
+            x, other = stack.pop()
+            for p in self.parts[x]:
+                y = self.occ[p][other]
+                if y >= 0 and y not in seen:
+                    if not movable[y]:
+                        return None
+                    seen.add(y)
+                    if other == b:
+                        in_b.append(y)
+                        if not (self.allowed[y] >> a) & 1:
+                            return None
+                        stack.append((y, a))
+                    else:
+                        in_a.append(y)
+                        if not (self.allowed[y] >> b) & 1:
+                            return None
+                        stack.append((y, b))
+            if len(seen) > 60:
+                return None
+        for y in in_a:
+            if not (self.allowed[y] >> b) & 1:
+                return None
+        if self.count[b] - len(in_b) + len(in_a) > self.T:
+            return None
+        if self.count[a] - len(in_a) + len(in_b) > self.T:
+            return None
+        bit_a, bit_b = 1 << a, 1 << b
+        touched: set[int] = set()
+        for y in seen:
+            touched.update(self.parts[y])
+        delta = 0
+        for p in touched:
+            mask = self.busy[p]
+            has_a, has_b = mask & bit_a, mask & bit_b
+            if bool(has_a) == bool(has_b):
+                continue
+            new = mask ^ bit_a ^ bit_b
+            delta += _idle(new) - _idle(mask)
+        self._chain = (in_a, in_b, a, b)
+        return delta
+
+    def improve_idle(self, deadline: float) -> None:
+        """Kempe-chain swaps between slots while the summed idle slots fall (or the deadline)."""
+        movable = [
+            not self.fixed[m] and not (m in self.prev_slot and self._slot[m] == self.prev_slot[m])
+            for m in range(self.inst.n_meetings)
+        ]
+        scheduled = [m for m, s in enumerate(self._slot) if s >= 0 and movable[m]]
+        improved = True
+        while improved:
+            improved = False
+            self.rng.shuffle(scheduled)
+            for m in scheduled:
+                if time.perf_counter() > deadline:
+                    self.trail.clear()
+                    return
+                if not any(_idle(self.busy[p]) for p in self.parts[m]):
+                    # m's participants have no gaps; a swap could still help others in the
+                    # chain, but most gains come from meetings next to a gap.
+                    continue
+                a = self._slot[m]
+                best: tuple[int, tuple[list[int], list[int], int, int]] | None = None
+                for b in _bits(self.allowed[m] & ~(1 << a)):
+                    delta = self._kempe(m, b, movable)
+                    if delta is not None and delta < 0 and (best is None or delta < best[0]):
+                        best = (delta, self._chain)
+                if best is not None:
+                    in_a, in_b, a, b = best[1]
+                    for y in in_a + in_b:
+                        self._set(y, -1)
+                    for y in in_a:
+                        self._set(y, b)
+                    for y in in_b:
+                        self._set(y, a)
+                    improved = True
+            self.trail.clear()
+        self.trail.clear()
