@@ -307,6 +307,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "werkstatt.network.models.Organisation.Kind",
         "RegionKindEnum": "werkstatt.network.models.Region.Kind",
+        "DemandStatusEnum": "werkstatt.supply.models.Demand.Status",
+        "DemandVisibilityEnum": "werkstatt.supply.models.Visibility",
+        "DemandCloseStatusEnum": ["fulfilled", "withdrawn"],
+        "InquiryStatusEnum": "werkstatt.supply.models.Inquiry.Status",
+        "CooperationOfferStatusEnum": "werkstatt.supply.models.CooperationOffer.Status",
+        "CooperationOfferKindEnum": "werkstatt.supply.models.CooperationOffer.Kind",
+        "CooperationOfferVisibilityEnum": ["public", "members"],
     },
     # Redoc from our own static files (drf-spectacular-sidecar): no CDN, works offline and
     # under the CSP (the docs view in network/api.py relaxes only what Redoc needs).

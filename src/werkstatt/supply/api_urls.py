@@ -1,6 +1,15 @@
-"""/api/v1/: the supply network endpoints."""
+"""/api/v1/lieferketten/: demands, ranking, consortia, inquiries, cooperation offers."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
 
 app_name = "supply_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("demands", api.DemandViewSet, basename="demand")
+router.register("inquiries", api.InquiryViewSet, basename="inquiry")
+router.register("cooperation-offers", api.CooperationOfferViewSet, basename="cooperation-offer")
+
+urlpatterns = [path("", include(router.urls))]

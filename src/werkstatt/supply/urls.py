@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import cooperation, demands, inquiries
 
 app_name = "supply"
-urlpatterns: list = []
+urlpatterns = [
+    path("", demands.index, name="index"),
+    # Demands (views/demands.py).
+    path("bedarf/neu/", demands.demand_create, name="demand_create"),
+    path("bedarf/<int:pk>/", demands.demand_detail, name="demand"),
+    path("bedarf/<int:pk>/bearbeiten/", demands.demand_edit, name="demand_edit"),
+    path("bedarf/<int:pk>/status/", demands.demand_status, name="demand_status"),
+    path("bedarf/<int:pk>/anbieter/", demands.demand_ranking, name="demand_ranking"),
+    path("bedarf/<int:pk>/konsortium/", demands.demand_consortium, name="demand_consortium"),
+    # Inquiries (views/inquiries.py).
+    path("bedarf/<int:pk>/anfrage/", inquiries.inquiry_create, name="inquiry_create"),
+    path(
+        "bedarf/<int:pk>/konsortium/anfrage/",
+        inquiries.consortium_inquiry,
+        name="consortium_inquiry",
+    ),
+    path("anfragen/", inquiries.inquiry_list, name="inquiries"),
+    path("anfragen/<int:pk>/", inquiries.inquiry_detail, name="inquiry"),
+    path("anfragen/<int:pk>/antwort/", inquiries.inquiry_action, name="inquiry_action"),
+    # The cooperation exchange (views/cooperation.py).
+    path("kooperation/", cooperation.cooperation_list, name="cooperation_list"),
+    path("kooperation/neu/", cooperation.cooperation_create, name="cooperation_create"),
+    path("kooperation/<int:pk>/", cooperation.cooperation_detail, name="cooperation"),
+    path("kooperation/<int:pk>/bearbeiten/", cooperation.cooperation_edit, name="cooperation_edit"),
+    path("kooperation/<int:pk>/beenden/", cooperation.cooperation_close, name="cooperation_close"),
+]

@@ -1,0 +1,53 @@
+"""Admin site for the supply network: demands with their steps, inquiries with their history,
+the cooperation exchange. Lists select their related rows in the same query."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
+
+
+class DemandStepInline(admin.TabularInline):
+    model = DemandStep
+    extra = 0
+    autocomplete_fields = ["capability"]
+    raw_id_fields = ["material"]
+    filter_horizontal = ["certifications"]
+
+
+@admin.register(Demand)
+class DemandAdmin(admin.ModelAdmin):
+    list_display = ("title", "organisation", "status", "visibility", "deadline", "created")
+    list_filter = ("status", "visibility")
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation",)
+    raw_id_fields = ["organisation", "created_by", "invited_organisations"]
+    inlines = [DemandStepInline]
+    date_hierarchy = "created"
+
+
+class InquiryMessageInline(admin.TabularInline):
+    model = InquiryMessage
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ("demand", "organisation", "status", "consortium", "updated")
+    list_filter = ("status",)
+    search_fields = ("demand__title", "organisation__name")
+    list_select_related = ("demand", "organisation")
+    raw_id_fields = ["demand", "organisation", "created_by", "steps"]
+    inlines = [InquiryMessageInline]
+
+
+@admin.register(CooperationOffer)
+class CooperationOfferAdmin(admin.ModelAdmin):
+    list_display = ("title", "organisation", "kind", "direction", "status", "expires_on")
+    list_filter = ("kind", "direction", "status", "visibility")
+    search_fields = ("title", "summary", "organisation__name")
+    list_select_related = ("organisation",)
+    raw_id_fields = ["organisation", "created_by"]
+    filter_horizontal = ["capabilities", "sectors"]

@@ -1,0 +1,654 @@
+"""The supply network's REST API: demands with steps, ranking, consortia, inquiries, cooperation
+offers. The same rules (supply/rules.py), the same services and the same lists as the pages:
+who may not see an object gets 404, who may see it but not act 403, anonymous writers 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from werkstatt.network.api import UserLanguageMixin
+from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
+
+from .models import CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage, Visibility
+from .models import PartnershipType as PT
+from .services import cooperation as cooperation_services
+from .services import demands as demand_services
+from .services import inquiries as inquiry_services
+from .services import lists, planning
+from .services.demands import StepData
+from .services.visibility import visible_demands, visible_inquiries, visible_offers
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def call(service, *args):
+    """Run a service; its business-rule errors become 400 answers."""
+    try:
+        return service(*args)
+    except DjangoValidationError as error:
+        raise ValidationError(serializers.as_serializer_error(error)) from error
+
+
+def require(request, perm: str, obj: Any = None) -> None:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def known(queryset, field: str, message: Any) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field=field,
+        queryset=queryset,
+        error_messages={"does_not_exist": message, "invalid": message},
+    )
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.Serializer):
+    order = serializers.IntegerField(read_only=True)
+    capability = known(
+        Capability.objects.all(),
+        "key",
+        _("Unknown capability “{value}”: use a key of /api/v1/capabilities/."),
+    )
+    quantity = serializers.IntegerField(
+        min_value=1,
+        default=1,
+        error_messages={"min_value": _("The quantity must be at least 1.")},
+    )
+    material = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=Material.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown material “{value}”.")},
+    )
+    tolerances = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    certifications = serializers.ListField(
+        child=known(Certification.objects.all(), "code", _("Unknown certification “{value}”.")),
+        required=False,
+    )
+
+    def to_representation(self, step: DemandStep) -> dict[str, Any]:
+        return {
+            "order": step.order,
+            "capability": step.capability.key,
+            "quantity": step.quantity,
+            "material": step.material.key if step.material else None,
+            "tolerances": step.tolerances,
+            "certifications": [c.code for c in step.certifications.all()],
+        }
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        error_messages={"does_not_exist": _("Unknown organisation “{value}”.")},
+    )
+    steps = StepSerializer(many=True)
+    invited_organisations = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all(), many=True, required=False
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Demand
+        fields = [
+            "id",
+            "url",
+            "organisation",
+            "title",
+            "description",
+            "delivery_postcode",
+            "delivery_city",
+            "delivery_lat",
+            "delivery_lon",
+            "deadline",
+            "visibility",
+            "invited_organisations",
+            "status",
+            "steps",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["status", "delivery_lat", "delivery_lon", "created", "updated"]
+
+    def get_url(self, demand: Demand) -> str:
+        return demand.get_absolute_url()
+
+    def validate_deadline(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError(_("The deadline must not be in the past."))
+        return value
+
+    def validate_steps(self, value):
+        if not value:
+            raise serializers.ValidationError(
+                _("Please add at least one production step to the demand.")
+            )
+        return value
+
+
+class DemandUpdateSerializer(DemandSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    steps = StepSerializer(many=True, required=False)
+
+
+class InquiryMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InquiryMessage
+        fields = ["side", "status", "text", "created"]
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    demand = serializers.PrimaryKeyRelatedField(queryset=Demand.objects.all())
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        error_messages={"does_not_exist": _("Unknown organisation “{value}”.")},
+    )
+    steps = serializers.PrimaryKeyRelatedField(
+        queryset=DemandStep.objects.all(), many=True, required=False
+    )
+    messages = InquiryMessageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "id",
+            "demand",
+            "organisation",
+            "steps",
+            "consortium",
+            "message",
+            "status",
+            "messages",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["consortium", "status", "created", "updated"]
+
+
+class InquiryActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(inquiry_services.ACTIONS))
+    message = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[Demand.Status.FULFILLED.value, Demand.Status.WITHDRAWN.value]
+    )
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        error_messages={"does_not_exist": _("Unknown organisation “{value}”.")},
+    )
+    partnership_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=PT.choices), allow_empty=False
+    )
+    capabilities = serializers.SlugRelatedField(
+        slug_field="key", queryset=Capability.objects.all(), many=True, required=False
+    )
+    sectors = serializers.SlugRelatedField(
+        slug_field="code", queryset=Sector.objects.all(), many=True, required=False
+    )
+    visibility = serializers.ChoiceField(
+        choices=[Visibility.PUBLIC.value, Visibility.MEMBERS.value], default=Visibility.PUBLIC
+    )
+
+    class Meta:
+        model = CooperationOffer
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "direction",
+            "partnership_types",
+            "title",
+            "summary",
+            "capabilities",
+            "sectors",
+            "visibility",
+            "expires_on",
+            "status",
+            "created",
+        ]
+        read_only_fields = ["status", "created"]
+
+    def to_representation(self, offer: CooperationOffer) -> dict[str, Any]:
+        data = super().to_representation(offer)
+        data["partnership_types"] = offer.partnership_type_list
+        return data
+
+
+class OfferUpdateSerializer(OfferSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partnership_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=PT.choices), allow_empty=False, required=False
+    )
+
+
+class RankedSupplierSerializer(serializers.Serializer):
+    organisation = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    score = serializers.FloatField()
+    explanation = serializers.ListField(child=serializers.DictField(), source="parts")
+
+
+class AssignmentSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    capability = serializers.CharField()
+    organisation = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LegSerializer(serializers.Serializer):
+    from_name = serializers.CharField()
+    from_lat = serializers.FloatField()
+    from_lon = serializers.FloatField()
+    to_name = serializers.CharField()
+    to_lat = serializers.FloatField()
+    to_lon = serializers.FloatField()
+    km = serializers.FloatField()
+
+
+class ConsortiumOptionSerializer(serializers.Serializer):
+    assignments = serializers.SerializerMethodField()
+    legs = LegSerializer(many=True)
+    transport_km = serializers.FloatField()
+    partners = serializers.IntegerField()
+    partner_cost_km = serializers.FloatField()
+    total_km = serializers.FloatField()
+    optimal = serializers.BooleanField()
+    gap = serializers.FloatField(allow_null=True)
+
+    @extend_schema_field(AssignmentSerializer(many=True))
+    def get_assignments(self, option: planning.ConsortiumOption) -> list[dict[str, Any]]:
+        return [
+            {
+                "step": step.order,
+                "capability": step.capability.key,
+                "organisation": organisation.slug,
+                "name": organisation.name,
+            }
+            for step, organisation in option.assignments
+        ]
+
+
+class ConsortiumPlanSerializer(serializers.Serializer):
+    feasible = serializers.BooleanField()
+    options = ConsortiumOptionSerializer(many=True)
+    uncovered_steps = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_uncovered_steps(self, plan: planning.ConsortiumPlan) -> list[int]:
+        return [step.order for step in plan.uncovered_steps]
+
+
+class MatchSerializer(serializers.Serializer):
+    offer = OfferSerializer()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.DictField())
+
+
+# --- permissions ------------------------------------------------------------------------------
+
+
+class ReadOrLogin(permissions.BasePermission):
+    """Reading is open (lists filter, objects 404); writing needs a login (401)."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+
+def _steps(validated: list[dict[str, Any]]) -> list[StepData]:
+    return [
+        StepData(
+            capability=item["capability"],
+            quantity=item.get("quantity", 1),
+            material=item.get("material"),
+            tolerances=item.get("tolerances", ""),
+            certifications=item.get("certifications", []),
+        )
+        for item in validated
+    ]
+
+
+# --- demands ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Open demands"),
+        description=_(
+            "Open demands the caller may see; with `?mine=1` all demands of the caller's "
+            "organisations."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("A demand with its steps")),
+    create=extend_schema(summary=_("Post a demand (organisation admins)")),
+    partial_update=extend_schema(
+        summary=_("Change an open demand"), request=DemandUpdateSerializer
+    ),
+)
+class DemandViewSet(
+    UserLanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DemandSerializer
+    permission_classes = [ReadOrLogin]
+    pagination_class = Pagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            if self.request.query_params.get("mine"):
+                demands = lists.own_demands(self.request.user)
+            else:
+                demands = lists.open_demands(self.request.user)
+            return demands.prefetch_related(
+                "invited_organisations", "steps__certifications", "steps__material"
+            )
+        return visible_demands(self.request.user).select_related("organisation")
+
+    def get_object(self) -> Demand:
+        demand = get_object_or_404(
+            Demand.objects.select_related("organisation"), pk=self.kwargs["pk"]
+        )
+        if not self.request.user.has_perm("supply.view_demand", demand):
+            raise Http404
+        return demand
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return DemandUpdateSerializer
+        return DemandSerializer
+
+    def create(self, request, *args, **kwargs):
+        require(request, "supply.add_demand")
+        serializer = DemandSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation")
+        require(request, "supply.add_demand_for", organisation)
+        steps = _steps(data.pop("steps"))
+        demand = call(demand_services.do_create_demand, organisation, request.user, data, steps)
+        return Response(DemandSerializer(demand).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        demand = self.get_object()
+        require(request, "supply.change_demand", demand)
+        serializer = DemandUpdateSerializer(demand, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "steps" in data:
+            steps = _steps(data.pop("steps"))
+        else:
+            steps = [
+                StepData(
+                    s.capability, s.quantity, s.material, s.tolerances, list(s.certifications.all())
+                )
+                for s in lists.steps_of(demand)
+            ]
+        demand = call(demand_services.do_update_demand, demand, request.user, data, steps)
+        return Response(DemandSerializer(demand).data)
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered
+        raise Http404
+
+    @extend_schema(
+        summary=_("Mark a demand fulfilled or withdrawn"),
+        request=StatusSerializer,
+        responses=DemandSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        demand = self.get_object()
+        require(request, "supply.change_demand", demand)
+        serializer = StatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        demand = call(
+            demand_services.do_set_demand_status,
+            demand,
+            request.user,
+            serializer.validated_data["status"],
+        )
+        return Response(DemandSerializer(demand).data)
+
+    @extend_schema(
+        summary=_("Suppliers ranked for a demand, with explanations"),
+        responses=RankedSupplierSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None):
+        demand = self.get_object()
+        require(request, "supply.plan_demand", demand)
+        try:
+            rows = planning.ranking_for(demand, request.user)
+        except planning.PlanningUnavailable as error:
+            raise Http404 from error
+        return Response(RankedSupplierSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary=_("Consortia for a demand: the best and alternatives"),
+        responses=ConsortiumPlanSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def consortia(self, request, pk=None):
+        demand = self.get_object()
+        require(request, "supply.plan_demand", demand)
+        try:
+            plan = planning.consortia_for(demand)
+        except planning.PlanningUnavailable as error:
+            raise Http404 from error
+        return Response(ConsortiumPlanSerializer(plan).data)
+
+
+# --- inquiries --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Inquiries of the caller's organisations, sent and received")),
+    retrieve=extend_schema(summary=_("An inquiry with its history")),
+    create=extend_schema(summary=_("Send an inquiry about a demand to an organisation")),
+)
+class InquiryViewSet(
+    UserLanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = InquirySerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            visible_inquiries(self.request.user)
+            .select_related("organisation")
+            .prefetch_related("steps", "messages")
+            .order_by("-updated", "-pk")
+        )
+
+    def get_object(self) -> Inquiry:
+        inquiry = get_object_or_404(
+            Inquiry.objects.select_related("demand__organisation", "organisation"),
+            pk=self.kwargs["pk"],
+        )
+        if not self.request.user.has_perm("supply.view_inquiry", inquiry):
+            raise Http404
+        return inquiry
+
+    def create(self, request, *args, **kwargs):
+        require(request, "supply.add_demand")  # only who speaks for an organisation asks
+        serializer = InquirySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        demand = data["demand"]
+        if not request.user.has_perm("supply.view_demand", demand):
+            raise ValidationError({"demand": [_("Unknown demand.")]})
+        require(request, "supply.send_inquiry", demand)
+        organisation = data["organisation"]
+        if not request.user.has_perm("network.view_organisation", organisation):
+            raise ValidationError({"organisation": [_("Unknown organisation.")]})
+        inquiry = call(
+            inquiry_services.do_send_inquiry,
+            demand,
+            request.user,
+            organisation,
+            data["message"],
+            list(data.get("steps", [])),
+        )
+        return Response(InquirySerializer(inquiry).data, status=201)
+
+    @extend_schema(
+        summary=_(
+            "Answer an inquiry: accept, decline, question (supplier); answer, withdraw (buyer)"
+        ),
+        request=InquiryActionSerializer,
+        responses=InquirySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        inquiry = self.get_object()
+        serializer = InquiryActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action_name = serializer.validated_data["action"]
+        side = inquiry_services.ACTIONS[action_name][0]
+        perm = (
+            "supply.respond_inquiry"
+            if side == inquiry_services.Side.SUPPLIER
+            else "supply.answer_inquiry"
+        )
+        require(request, perm, inquiry)
+        inquiry = call(
+            inquiry_services.do_inquiry_action,
+            inquiry,
+            request.user,
+            action_name,
+            serializer.validated_data.get("message", ""),
+        )
+        return Response(InquirySerializer(inquiry).data)
+
+
+# --- cooperation exchange ---------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Active cooperation offers and requests")),
+    retrieve=extend_schema(summary=_("A cooperation offer or request")),
+    create=extend_schema(summary=_("Publish an offer or request (organisation admins)")),
+    partial_update=extend_schema(
+        summary=_("Change an offer or request"), request=OfferUpdateSerializer
+    ),
+)
+class CooperationOfferViewSet(
+    UserLanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = OfferSerializer
+    permission_classes = [ReadOrLogin]
+    pagination_class = Pagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return cooperation_services.filter_offers(
+                self.request.user,
+                kind=self.request.query_params.get("kind", ""),
+                direction=self.request.query_params.get("direction", ""),
+                partnership_type=self.request.query_params.get("partnership_type", ""),
+            )
+        return visible_offers(self.request.user)
+
+    def get_object(self) -> CooperationOffer:
+        offer = get_object_or_404(
+            CooperationOffer.objects.select_related("organisation"), pk=self.kwargs["pk"]
+        )
+        if not self.request.user.has_perm("supply.view_cooperationoffer", offer):
+            raise Http404
+        return offer
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return OfferUpdateSerializer
+        return OfferSerializer
+
+    def create(self, request, *args, **kwargs):
+        require(request, "supply.add_cooperationoffer")
+        serializer = OfferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation")
+        require(request, "network.change_organisation", organisation)
+        offer = call(cooperation_services.do_create_offer, organisation, request.user, data)
+        return Response(OfferSerializer(offer).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        offer = self.get_object()
+        require(request, "supply.change_cooperationoffer", offer)
+        serializer = OfferUpdateSerializer(offer, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        offer = call(
+            cooperation_services.do_update_offer,
+            offer,
+            request.user,
+            dict(serializer.validated_data),
+        )
+        return Response(OfferSerializer(offer).data)
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered
+        raise Http404
+
+    @extend_schema(summary=_("Close an offer or request"), request=None, responses=OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        offer = self.get_object()
+        require(request, "supply.change_cooperationoffer", offer)
+        offer = call(cooperation_services.do_close_offer, offer, request.user)
+        return Response(OfferSerializer(offer).data)
+
+    @extend_schema(
+        summary=_("Matching profiles of the complementary direction, with reasons"),
+        responses=MatchSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        offer = self.get_object()
+        found = (
+            cooperation_services.match_suggestions(offer, request.user) if offer.is_active else []
+        )
+        return Response(MatchSerializer(found, many=True).data)

@@ -1,0 +1,246 @@
+"""Writes to demands: create, edit with their steps, mark fulfilled or withdrawn.
+
+Each `do_*` makes one change atomically. Permission checks are the caller's (supply/rules.py);
+the business rules that hold whoever asks are checked here (`check_*`) and raise
+`ValidationError` with a message for the user, before anything is written:
+a demand has at least one step, each step a known capability and a quantity of at least one,
+the deadline is not in the past, the delivery place is known, an invitation-only demand invites
+at least one organisation, and only open demands change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from werkstatt.network.models import Capability, Certification, Material, Organisation
+from werkstatt.network.services import geocoding
+
+from ..models import Demand, DemandStep, Inquiry, InquiryMessage, Visibility
+from .notifying import organisation_admins, tell
+
+DEMAND_FIELDS = (
+    "title",
+    "description",
+    "delivery_postcode",
+    "delivery_city",
+    "deadline",
+    "visibility",
+)
+MAX_STEPS = 30
+
+
+@dataclass
+class StepData:
+    """One production step as the forms and the API hand it over."""
+
+    capability: Capability | None
+    quantity: int = 1
+    material: Material | None = None
+    tolerances: str = ""
+    certifications: Sequence[Certification] = field(default_factory=list)
+
+
+def step_data(raw: Mapping[str, Any]) -> StepData:
+    return StepData(
+        capability=raw.get("capability"),
+        quantity=raw.get("quantity") or 0,
+        material=raw.get("material"),
+        tolerances=(raw.get("tolerances") or "").strip(),
+        certifications=list(raw.get("certifications") or []),
+    )
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def check_steps(steps: Sequence[StepData]) -> None:
+    if not steps:
+        raise ValidationError(
+            {"steps": _("Please add at least one production step to the demand.")}
+        )
+    if len(steps) > MAX_STEPS:
+        raise ValidationError(
+            {"steps": _("A demand can have at most %(max)d steps.") % {"max": MAX_STEPS}}
+        )
+    for number, step in enumerate(steps, start=1):
+        if step.capability is None or not isinstance(step.capability, Capability):
+            raise ValidationError(
+                {
+                    "steps": _("Step %(number)d: please choose a capability from the list.")
+                    % {"number": number}
+                }
+            )
+        if not isinstance(step.quantity, int) or step.quantity < 1:
+            raise ValidationError(
+                {
+                    "steps": _("Step %(number)d: the quantity must be at least 1.")
+                    % {"number": number}
+                }
+            )
+
+
+def check_deadline(deadline: Any) -> None:
+    if deadline is None:
+        raise ValidationError({"deadline": _("Please enter a deadline.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline must not be in the past.")})
+
+
+def locate_delivery(postcode: str, city: str) -> geocoding.Place:
+    """The delivery place's coordinates; ValidationError if the place is unknown."""
+    if not (postcode or "").strip() and not (city or "").strip():
+        raise ValidationError(
+            {"delivery_city": _("Please enter the delivery place (postcode and/or place).")}
+        )
+    place = geocoding.geocode(city=city or "", postcode=postcode or "")
+    if place is None:
+        raise ValidationError(
+            {
+                "delivery_city": _(
+                    "We do not know the delivery place “%(place)s”. Please check the postcode "
+                    "and the place name."
+                )
+                % {"place": " ".join(p for p in [postcode, city] if p)}
+            }
+        )
+    return place
+
+
+def check_visibility(visibility: str, invited: Iterable[Organisation]) -> None:
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Please choose who may see the demand.")})
+    if visibility == Visibility.INVITED and not list(invited):
+        raise ValidationError(
+            {"invited_organisations": _("Please invite at least one organisation.")}
+        )
+
+
+def check_open(demand: Demand) -> None:
+    if demand.status != Demand.Status.OPEN:
+        raise ValidationError(
+            _("This demand is %(status)s and can no longer be changed.")
+            % {"status": demand.get_status_display()}
+        )
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def _write_steps(demand: Demand, steps: Sequence[StepData]) -> None:
+    demand.steps.all().delete()
+    for order, data in enumerate(steps, start=1):
+        step = DemandStep.objects.create(
+            demand=demand,
+            order=order,
+            capability=data.capability,
+            quantity=data.quantity,
+            material=data.material,
+            tolerances=data.tolerances[:300],
+        )
+        if data.certifications:
+            step.certifications.set(data.certifications)
+
+
+def _checked(data: Mapping[str, Any], steps: Sequence[StepData]) -> tuple[geocoding.Place, list]:
+    check_steps(steps)
+    check_deadline(data.get("deadline"))
+    if not (data.get("title") or "").strip():
+        raise ValidationError({"title": _("Please give the demand a title.")})
+    invited = list(data.get("invited_organisations") or [])
+    check_visibility(data.get("visibility") or Visibility.PUBLIC, invited)
+    place = locate_delivery(data.get("delivery_postcode", ""), data.get("delivery_city", ""))
+    return place, invited
+
+
+@transaction.atomic
+def do_create_demand(
+    organisation: Organisation,
+    user: Any,
+    data: Mapping[str, Any],
+    steps: Sequence[StepData],
+) -> Demand:
+    """Post a demand of `organisation` (the buyer) with its steps, in the given order."""
+    place, invited = _checked(data, steps)
+    demand = Demand(organisation=organisation, created_by=user if user.is_authenticated else None)
+    for name in DEMAND_FIELDS:
+        if name in data:
+            setattr(demand, name, data[name])
+    demand.title = demand.title.strip()
+    demand.visibility = data.get("visibility") or Visibility.PUBLIC
+    demand.delivery_lat, demand.delivery_lon = place.lat, place.lon
+    if not demand.delivery_city:
+        demand.delivery_city = place.name
+    demand.save()
+    demand.invited_organisations.set(invited if demand.visibility == Visibility.INVITED else [])
+    _write_steps(demand, steps)
+    return demand
+
+
+@transaction.atomic
+def do_update_demand(
+    demand: Demand,
+    user: Any,
+    data: Mapping[str, Any],
+    steps: Sequence[StepData],
+) -> Demand:
+    """Change an open demand and replace its steps."""
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    check_open(demand)
+    merged = {name: getattr(demand, name) for name in DEMAND_FIELDS} | dict(data)
+    if "invited_organisations" not in data:
+        merged["invited_organisations"] = list(demand.invited_organisations.all())
+    place, invited = _checked(merged, steps)
+    for name in DEMAND_FIELDS:
+        setattr(demand, name, merged[name])
+    demand.title = demand.title.strip()
+    demand.delivery_lat, demand.delivery_lon = place.lat, place.lon
+    if not demand.delivery_city:
+        demand.delivery_city = place.name
+    demand.save()
+    demand.invited_organisations.set(invited if demand.visibility == Visibility.INVITED else [])
+    _write_steps(demand, steps)
+    return demand
+
+
+@transaction.atomic
+def do_set_demand_status(demand: Demand, user: Any, status: str) -> Demand:
+    """Mark an open demand fulfilled or withdrawn.
+
+    Withdrawing also withdraws its open inquiries, and their suppliers are told.
+    """
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    if status not in (Demand.Status.FULFILLED, Demand.Status.WITHDRAWN):
+        raise ValidationError(_("Please choose “fulfilled” or “withdrawn”."))
+    check_open(demand)
+    demand.status = status
+    demand.save(update_fields=["status", "updated"])
+    if status == Demand.Status.WITHDRAWN:
+        for inquiry in demand.inquiries.filter(status__in=Inquiry.OPEN_STATUSES).select_related(
+            "organisation"
+        ):
+            inquiry.status = Inquiry.Status.WITHDRAWN
+            inquiry.save(update_fields=["status", "updated"])
+            InquiryMessage.objects.create(
+                inquiry=inquiry,
+                side=InquiryMessage.Side.BUYER,
+                author=user if user.is_authenticated else None,
+                text="",
+                status=Inquiry.Status.WITHDRAWN,
+            )
+            tell(
+                organisation_admins(inquiry.organisation),
+                verb="supply.demand_withdrawn",
+                title=format_lazy(_("Demand withdrawn: {title}"), title=demand.title),
+                url=inquiry.get_absolute_url(),
+                actor=user,
+                target=inquiry,
+            )
+    return demand

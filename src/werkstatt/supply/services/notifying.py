@@ -1,0 +1,42 @@
+"""Tell the admins of an organisation about something in the supply network.
+
+Through the notifications app's `notify`: an in-platform notification plus an e-mail now or in
+the daily digest, as each person chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from werkstatt.network.models import Organisation, OrganisationMembership
+from werkstatt.notifications.services import notify
+
+
+def organisation_admins(organisation: Organisation) -> list[Any]:
+    """The active admins of `organisation`: the people who answer for it."""
+    return list(
+        get_user_model().objects.filter(
+            organisation_memberships__organisation=organisation,
+            organisation_memberships__role=OrganisationMembership.Role.ADMIN,
+            organisation_memberships__status=OrganisationMembership.Status.ACTIVE,
+            is_active=True,
+        )
+    )
+
+
+def tell(
+    recipients: Iterable[Any],
+    *,
+    verb: str,
+    title: str,
+    url: str,
+    actor: Any = None,
+    target: Any = None,
+) -> None:
+    """Notify `recipients` (users); the actor is never told about their own action."""
+    people = [r for r in recipients if actor is None or r.pk != getattr(actor, "pk", None)]
+    if people:
+        notify(people, verb=verb, title=title, url=url, actor=actor, target=target)

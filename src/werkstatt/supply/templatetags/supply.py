@@ -1,0 +1,72 @@
+"""Template helpers of the supply network: explanations of rankings and matches in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def _km(value: Any) -> str:
+    km = float(value)
+    return number_format(km, decimal_pos=0 if km >= 10 else 1, use_l10n=True)
+
+
+def explain(part: dict[str, Any]) -> str:
+    """One structured explanation part of the ranking or the matching, as a short phrase.
+
+    Unknown kinds give "" (the engine may learn new reasons before the page does).
+    """
+    kind = part.get("kind")
+    if kind == "coverage":
+        return _("covers %(covered)d of %(total)d steps") % {
+            "covered": part.get("covered", 0),
+            "total": part.get("total", 0),
+        }
+    if kind == "distance":
+        return _("%(km)s km") % {"km": _km(part.get("km", 0))}
+    if kind == "certification":
+        return str(part.get("code", ""))
+    if kind == "missing_certification":
+        return _("without %(code)s") % {"code": part.get("code", "")}
+    if kind == "size":
+        return _("size fits") if part.get("fits", True) else _("size may not fit")
+    if kind == "capacity":
+        return _("has stated capacities")
+    if kind == "text":
+        if "percent" in part:
+            return _("similar description (%(percent)d %%)") % {"percent": part["percent"]}
+        terms = part.get("terms") or []
+        if terms:
+            return _("description mentions %(terms)s") % {"terms": ", ".join(map(str, terms))}
+        return _("similar description")
+    if kind == "material":
+        return _("works with %(material)s") % {"material": part.get("name", part.get("key", ""))}
+    if kind == "same_kind":
+        return _("also %(kind)s") % {"kind": part.get("label", "")}
+    if kind == "partnership":
+        labels = part.get("labels") or []
+        return ngettext(
+            "partnership type: %(labels)s", "partnership types: %(labels)s", len(labels)
+        ) % {"labels": ", ".join(labels)}
+    if kind == "capabilities":
+        return _("capabilities: %(labels)s") % {"labels": ", ".join(part.get("labels") or [])}
+    if kind == "sectors":
+        return _("sectors: %(labels)s") % {"labels": ", ".join(part.get("labels") or [])}
+    return ""
+
+
+@register.filter
+def explanation(parts: list[dict[str, Any]]) -> list[str]:
+    """The parts that say something, in words."""
+    return [text for text in (explain(p) for p in parts or []) if text]
+
+
+@register.filter
+def km(value: Any) -> str:
+    return _km(value)

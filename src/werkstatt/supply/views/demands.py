@@ -1,0 +1,186 @@
+"""Demand pages: the start page of the supply network, create, edit, detail, status,
+the supplier ranking and the consortium map."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms import (
+    DemandForm,
+    DemandStatusForm,
+    DemandStepFormSet,
+    admin_organisations,
+    step_initial,
+)
+from ..models import Demand
+from ..services import demands as services
+from ..services import lists, planning
+from .common import GET, GET_POST, PAGE_SIZE, object_view, run
+
+demand_view = object_view(Demand, "supply.view_demand")
+demand_admin_view = object_view(Demand, "supply.view_demand", "supply.change_demand")
+demand_planning_view = object_view(Demand, "supply.view_demand", "supply.plan_demand")
+
+
+@GET
+def index(request: HttpRequest) -> HttpResponse:
+    page_obj = Paginator(lists.open_demands(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page_obj": page_obj,
+        "own_demands": lists.own_demands(request.user)[:10],
+        "offers": lists.latest_offers(request.user)[:6],
+        "can_add": request.user.has_perm("supply.add_demand"),
+    }
+    return render(request, "supply/index.html", context)
+
+
+def _steps_formset(request: HttpRequest, initial: list | None = None):
+    """The steps formset; "Add a step" re-renders it with one more empty row (no JS needed)."""
+    if request.method != "POST":
+        return DemandStepFormSet(initial=initial or [{}], prefix="steps"), False
+    data = request.POST.copy()
+    adding = "add_step" in data
+    if adding:
+        total = int(data.get("steps-TOTAL_FORMS") or 0)
+        data["steps-TOTAL_FORMS"] = str(min(total + 1, services.MAX_STEPS))
+    return DemandStepFormSet(data, prefix="steps"), adding
+
+
+@GET_POST
+@login_required
+def demand_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("supply.add_demand"):
+        raise PermissionDenied
+    form = DemandForm(request.POST or None, user=request.user)
+    formset, adding = _steps_formset(request)
+    if request.method == "POST" and not adding and form.is_valid() & formset.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        if not request.user.has_perm("supply.add_demand_for", organisation):
+            raise PermissionDenied
+        demand = run(
+            form,
+            services.do_create_demand,
+            organisation,
+            request.user,
+            form.service_data(),
+            formset.steps(),
+        )
+        if demand is not None:
+            messages.success(request, _("The demand has been posted."))
+            return redirect(demand)
+    return render(
+        request,
+        "supply/demand_form.html",
+        {"form": form, "formset": formset, "demand": None},
+    )
+
+
+@GET_POST
+@demand_admin_view
+def demand_edit(request: HttpRequest, demand: Demand) -> HttpResponse:
+    form = DemandForm(request.POST or None, user=request.user, demand=demand)
+    formset, adding = _steps_formset(request, step_initial(demand))
+    if request.method == "POST" and not adding and form.is_valid() & formset.is_valid():
+        saved = run(
+            form,
+            services.do_update_demand,
+            demand,
+            request.user,
+            form.service_data(),
+            formset.steps(),
+        )
+        if saved is not None:
+            messages.success(request, _("The demand has been saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "supply/demand_form.html",
+        {"form": form, "formset": formset, "demand": demand},
+    )
+
+
+@GET
+@demand_view
+def demand_detail(request: HttpRequest, demand: Demand) -> HttpResponse:
+    user = request.user
+    context = {
+        "demand": demand,
+        "steps": lists.steps_of(demand),
+        "can_change": user.has_perm("supply.change_demand", demand),
+        "can_plan": user.has_perm("supply.plan_demand", demand),
+        "inquiries": lists.inquiries_of(demand, user),
+        "my_organisations": admin_organisations(user) if user.is_authenticated else [],
+    }
+    return render(request, "supply/demand_detail.html", context)
+
+
+@require_POST
+@demand_admin_view
+def demand_status(request: HttpRequest, demand: Demand) -> HttpResponse:
+    form = DemandStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["status"])
+        services.do_set_demand_status(demand, request.user, form.cleaned_data["status"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if form.cleaned_data["status"] == Demand.Status.FULFILLED:
+            messages.success(request, _("The demand is marked as fulfilled."))
+        else:
+            messages.success(request, _("The demand has been withdrawn."))
+    return redirect(demand)
+
+
+@GET
+@demand_planning_view
+def demand_ranking(request: HttpRequest, demand: Demand) -> HttpResponse:
+    try:
+        rows = planning.ranking_for(demand, request.user)
+        unavailable = False
+    except planning.PlanningUnavailable:
+        rows, unavailable = [], True
+    return render(
+        request,
+        "supply/demand_ranking.html",
+        {
+            "demand": demand,
+            "rows": rows,
+            "unavailable": unavailable,
+            "can_send": request.user.has_perm("supply.send_inquiry", demand),
+        },
+    )
+
+
+@GET
+@demand_planning_view
+def demand_consortium(request: HttpRequest, demand: Demand) -> HttpResponse:
+    try:
+        plan = planning.consortia_for(demand)
+        unavailable = False
+    except planning.PlanningUnavailable:
+        plan, unavailable = None, True
+    return render(
+        request,
+        "supply/demand_consortium.html",
+        {
+            "demand": demand,
+            "plan": plan,
+            "map_data": planning.map_data(demand, plan) if plan else None,
+            "unavailable": unavailable,
+            "can_send": request.user.has_perm("supply.send_inquiry", demand),
+            "map_tile_url": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
