@@ -166,6 +166,18 @@ def test_bradley_terry_rejects_bad_input():
         bradley_terry(["a", "b"], [("a", "z", 1.0)])
 
 
+def test_weighted_outcomes_equal_repeated_ones():
+    repeated = [("a", "b", 1.0)] * 3 + [("b", "c", 0.5)] * 2 + [("c", "a", 0.0)]
+    weighted = [("a", "b", 1.0, 3), ("b", "c", 0.5, 2), ("c", "a", 0.0, 1)]
+    first = bradley_terry(["a", "b", "c"], repeated)
+    second = bradley_terry(["a", "b", "c"], weighted)
+    assert [(s.item, round(s.theta, 9)) for s in first] == [
+        (s.item, round(s.theta, 9)) for s in second
+    ]
+    with pytest.raises(ValueError, match="weight"):
+        bradley_terry(["a", "b"], [("a", "b", 1.0, -1)])
+
+
 def test_bradley_terry_is_deterministic():
     outcomes = simulate(np.linspace(-1, 1, 8), 100, seed=9)
     assert bradley_terry(list(range(8)), outcomes) == bradley_terry(list(range(8)), outcomes)

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+"""/bewertung/: fit assessment and prioritisation of a process's recommendations."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "assessment"
-urlpatterns: list = []
+
+P = "<slug:slug>/"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(P, views.process_overview, name="process"),
+    path(P + "empfehlungen/<int:pk>/", views.recommendation_results, name="recommendation"),
+    path(P + "empfehlungen/<int:pk>/bewerten/", views.rate, name="rate"),
+    path(P + "vergleichen/", views.compare, name="compare"),
+    path(P + "rangliste/", views.ranking, name="ranking"),
+    path(P + "gruppen/", views.groups, name="groups"),
+    path(P + "regionen/", views.districts, name="districts"),
+]

@@ -74,6 +74,7 @@ def summarise_ratings(
     prior_strength: float = 3.0,
     level: float = 0.9,
     grand_mean: float | None = None,
+    pooled_sd: float | None = None,
     scale: tuple[float, float] = (SCALE_MIN, SCALE_MAX),
 ) -> tuple[list[RatingSummary], RatingModel]:
     """Aggregate ratings from sufficient statistics and rank the items.
@@ -81,7 +82,9 @@ def summarise_ratings(
     items: the ids; counts, sums, sums_sq: per item, the number of ratings, their sum and the
     sum of their squares. prior_strength: how many pseudo-ratings at the grand mean every item
     starts with. level: the interval's coverage. grand_mean: the prior's centre (default: the
-    mean of all ratings, or the scale's middle without any). Returns the summaries sorted best
+    mean of all ratings, or the scale's middle without any). pooled_sd: the spread of single
+    ratings (default: pooled from the items given; pass it when summarising a few items of a
+    larger whole). Returns the summaries sorted best
     first (by the interval's lower bound, then the estimate, then more ratings) and the model.
     """
     n = np.asarray(counts, dtype=float)
@@ -106,7 +109,10 @@ def summarise_ratings(
     within = np.maximum(within, 0.0)
     dof = float(np.sum(np.maximum(n - 1, 0)))
     default_var = ((hi_bound - lo_bound) / 4) ** 2
-    pooled_var = float(within.sum() / dof) if dof >= 2 else default_var
+    if pooled_sd is not None:
+        pooled_var = pooled_sd**2
+    else:
+        pooled_var = float(within.sum() / dof) if dof >= 2 else default_var
     pooled_var = max(pooled_var, 0.05)
     # The item's variance: the pooled one worth `prior_strength` observations, plus its own.
     k0 = prior_strength
@@ -190,22 +196,26 @@ class _Games:
     games: FloatArray  # games between a and b
 
 
-def _collect_games(
-    index: Mapping[Hashable, int],
-    outcomes: Iterable[tuple[Hashable, Hashable, float]],
-) -> _Games:
+Outcome = tuple[Hashable, Hashable, float] | tuple[Hashable, Hashable, float, float]
+
+
+def _collect_games(index: Mapping[Hashable, int], outcomes: Iterable[Outcome]) -> _Games:
     pairs: dict[tuple[int, int], list[float]] = {}
-    for first, second, score in outcomes:
+    for outcome in outcomes:
+        first, second, score = outcome[0], outcome[1], float(outcome[2])
+        weight = float(outcome[3]) if len(outcome) > 3 else 1.0  # type: ignore[misc]
         if score < 0 or score > 1:
             raise ValueError("an outcome's score must lie in [0, 1]")
+        if weight < 0:
+            raise ValueError("an outcome's weight must not be negative")
         i, j = index[first], index[second]
         if i == j:
             raise ValueError("an item cannot be compared with itself")
         if i > j:
             i, j, score = j, i, 1.0 - score
         row = pairs.setdefault((i, j), [0.0, 0.0])
-        row[0] += score
-        row[1] += 1.0
+        row[0] += score * weight
+        row[1] += weight
     if pairs:
         keys = np.array(list(pairs), dtype=np.intp)
         vals = np.array(list(pairs.values()), dtype=float)
@@ -301,7 +311,7 @@ def _fit_mm(g: _Games, prior_games: float, tol: float, max_iter: int) -> FloatAr
 
 def bradley_terry(
     items: Sequence[Hashable],
-    outcomes: Iterable[tuple[Hashable, Hashable, float]],
+    outcomes: Iterable[Outcome],
     *,
     prior_games: float = 2.0,
     level: float = 0.9,
@@ -314,7 +324,8 @@ def bradley_terry(
     items: every item to rank (items never compared stay near the average and get a wide
     interval). θ is reported relative to the mean θ of all items.
     outcomes: (first, second, score) with score 1 if `first` was preferred, 0 if `second`,
-    0.5 for "can't decide"; repeat a triple for repeated outcomes. prior_games: virtual games
+    0.5 for "can't decide"; a fourth element is the number of such outcomes (default 1).
+    prior_games: virtual games
     per item against the anchor (half won). level: the intervals' coverage. Up to
     `newton_limit` items the mode is found by Newton's method and the intervals use the full
     inverse information; beyond, by MM iterations with the diagonal of the information (which
