@@ -1,6 +1,20 @@
-"""/api/v1/: the events endpoints."""
+"""/api/v1/veranstaltungen/: events, their agenda, registrations."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
 
 app_name = "events_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("events", api.EventViewSet, basename="event")
+router.register("registrations", api.RegistrationViewSet, basename="registration")
+
+nested = SimpleRouter()
+nested.register("sessions", api.SessionViewSet, basename="session")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("events/<slug:event_slug>/", include(nested.urls)),
+]
