@@ -1,0 +1,171 @@
+"""Demand services: create, edit and close demands; impossible demands change nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.factories import (
+    CapabilityFactory,
+    CertificationFactory,
+    OrganisationAdminFactory,
+    OrganisationFactory,
+)
+from tests.supply.factories import DemandFactory, InquiryFactory, in_days
+from werkstatt.notifications.models import Notification
+from werkstatt.supply.models import Demand, DemandStep, Inquiry, Visibility
+from werkstatt.supply.services import demands as services
+from werkstatt.supply.services.demands import StepData
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer():
+    return OrganisationAdminFactory(organisation__name="Chemnitzer Maschinenbau GmbH")
+
+
+def data(**overrides):
+    base = {
+        "title": "Maschinengestell, geschweißt",
+        "description": "S235JR, pulverbeschichtet RAL 7035",
+        "delivery_postcode": "09111",
+        "delivery_city": "",
+        "deadline": in_days(30),
+        "visibility": Visibility.PUBLIC,
+    }
+    return base | overrides
+
+
+def chain(*keys: str) -> list[StepData]:
+    return [StepData(capability=CapabilityFactory(key=k), quantity=5) for k in keys]
+
+
+def test_create_geocodes_the_place_and_keeps_the_steps_in_order(buyer):
+    iso = CertificationFactory(code="ISO 9001")
+    steps = chain("trennen.abtragen.laserschneiden", "umformen.biegen", "fuegen.schweissen")
+    steps[2].certifications = [iso]
+    demand = services.do_create_demand(buyer.organisation, buyer.user, data(), steps)
+    assert demand.organisation == buyer.organisation
+    assert demand.delivery_city == "Chemnitz"  # the gazetteer names the postcode's place
+    assert 50.7 < demand.delivery_lat < 50.95 and 12.8 < demand.delivery_lon < 13.1
+    keys = [s.capability.key for s in demand.steps.order_by("order")]
+    assert keys == ["trennen.abtragen.laserschneiden", "umformen.biegen", "fuegen.schweissen"]
+    assert [s.order for s in demand.steps.order_by("order")] == [1, 2, 3]
+    assert list(demand.steps.get(order=3).certifications.all()) == [iso]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "steps", "field"),
+    [
+        ({}, [], "steps"),
+        ({"deadline": in_days(-1)}, None, "deadline"),
+        ({"delivery_postcode": "", "delivery_city": "Nirgendwo am Meer"}, None, "delivery_city"),
+        ({"delivery_postcode": "", "delivery_city": ""}, None, "delivery_city"),
+        ({"visibility": Visibility.INVITED}, None, "invited_organisations"),
+        ({"title": "   "}, None, "title"),
+    ],
+)
+def test_impossible_demands_are_refused_and_change_nothing(buyer, overrides, steps, field):
+    if steps is None:
+        steps = chain("fuegen.schweissen")
+    with pytest.raises(ValidationError) as error:
+        services.do_create_demand(buyer.organisation, buyer.user, data(**overrides), steps)
+    assert field in error.value.message_dict
+    assert not Demand.objects.exists()
+    assert not DemandStep.objects.exists()
+
+
+def test_a_step_without_capability_or_quantity_is_refused(buyer):
+    with pytest.raises(ValidationError, match="Step 1"):
+        services.do_create_demand(buyer.organisation, buyer.user, data(), [StepData(None)])
+    steps = [StepData(capability=CapabilityFactory(key="fuegen.schweissen"), quantity=0)]
+    with pytest.raises(ValidationError, match="at least 1"):
+        services.do_create_demand(buyer.organisation, buyer.user, data(), steps)
+    assert not Demand.objects.exists()
+
+
+def test_invited_demand_keeps_its_invitations_and_public_ones_drop_them(buyer):
+    guest = OrganisationFactory()
+    demand = services.do_create_demand(
+        buyer.organisation,
+        buyer.user,
+        data(visibility=Visibility.INVITED, invited_organisations=[guest]),
+        chain("fuegen.schweissen"),
+    )
+    assert list(demand.invited_organisations.all()) == [guest]
+    services.do_update_demand(
+        demand, buyer.user, {"visibility": Visibility.PUBLIC}, chain("fuegen.schweissen")
+    )
+    assert not demand.invited_organisations.exists()
+
+
+def test_update_replaces_the_steps_and_bad_input_leaves_the_old_ones(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, steps=["fuegen.schweissen"])
+    services.do_update_demand(
+        demand, buyer.user, {"title": "Neu"}, chain("trennen.spanen.fraesen", "fuegen.schweissen")
+    )
+    demand.refresh_from_db()
+    assert demand.title == "Neu"
+    assert [s.capability.key for s in demand.steps.all()] == [
+        "trennen.spanen.fraesen",
+        "fuegen.schweissen",
+    ]
+    with pytest.raises(ValidationError):
+        services.do_update_demand(demand, buyer.user, {"title": "Kaputt"}, [])
+    demand.refresh_from_db()
+    assert demand.title == "Neu"
+    assert demand.steps.count() == 2
+
+
+def test_only_open_demands_change(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, steps=["fuegen.schweissen"])
+    services.do_set_demand_status(demand, buyer.user, Demand.Status.FULFILLED)
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.FULFILLED
+    with pytest.raises(ValidationError):
+        services.do_update_demand(demand, buyer.user, {"title": "x"}, chain("fuegen.schweissen"))
+    with pytest.raises(ValidationError):
+        services.do_set_demand_status(demand, buyer.user, Demand.Status.WITHDRAWN)
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.FULFILLED
+
+
+def test_unknown_status_is_refused(buyer):
+    demand = DemandFactory(organisation=buyer.organisation)
+    with pytest.raises(ValidationError):
+        services.do_set_demand_status(demand, buyer.user, "open")
+    with pytest.raises(ValidationError):
+        services.do_set_demand_status(demand, buyer.user, "deleted")
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.OPEN
+
+
+def test_withdrawing_withdraws_open_inquiries_and_tells_the_suppliers(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, steps=["fuegen.schweissen"])
+    supplier = OrganisationAdminFactory()
+    open_one = InquiryFactory(demand=demand, organisation=supplier.organisation)
+    accepted = InquiryFactory(demand=demand, status=Inquiry.Status.ACCEPTED)
+    services.do_set_demand_status(demand, buyer.user, Demand.Status.WITHDRAWN)
+    open_one.refresh_from_db()
+    accepted.refresh_from_db()
+    assert open_one.status == Inquiry.Status.WITHDRAWN
+    assert accepted.status == Inquiry.Status.ACCEPTED
+    assert open_one.messages.last().status == Inquiry.Status.WITHDRAWN
+    notes = Notification.objects.filter(recipient=supplier.user)
+    assert notes.count() == 1
+    assert notes.get().url.endswith(open_one.get_absolute_url())
+
+
+def test_deadline_today_is_allowed(buyer):
+    demand = services.do_create_demand(
+        buyer.organisation,
+        buyer.user,
+        data(deadline=timezone.localdate()),
+        chain("fuegen.schweissen"),
+    )
+    assert demand.deadline == timezone.localdate()
+    assert demand.deadline - datetime.timedelta(days=1) < timezone.localdate()
