@@ -41,9 +41,7 @@ def test_send_records_the_message_and_notifies_the_suppliers_admins(demand, buye
     assert inquiry.message == "Bitte um Angebot."
     assert set(inquiry.steps.all()) == set(steps)
     history = list(inquiry.messages.all())
-    assert [(m.side, m.status, m.text) for m in history] == [
-        ("buyer", "sent", "Bitte um Angebot.")
-    ]
+    assert [(m.side, m.status, m.text) for m in history] == [("buyer", "sent", "Bitte um Angebot.")]
     note = Notification.objects.get(recipient=supplier.user)
     assert note.verb == "supply.inquiry_received"
     assert "Erzgebirgs-Maschinenbau GmbH" in note.title
@@ -51,7 +49,8 @@ def test_send_records_the_message_and_notifies_the_suppliers_admins(demand, buye
 
 
 @pytest.mark.parametrize(
-    "problem", ["empty message", "own organisation", "closed demand", "open already", "foreign step"]
+    "problem",
+    ["empty message", "own organisation", "closed demand", "open already", "foreign step"],
 )
 def test_bad_inquiries_are_refused_and_send_nothing(demand, buyer, supplier, problem):
     organisation, message, steps = supplier.organisation, "Angebot?", []
@@ -110,7 +109,8 @@ def test_question_answer_accept_conversation(demand, buyer, supplier):
     services.do_inquiry_action(inquiry, supplier.user, "question", "Welche Blechstärke?")
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.QUESTION
-    assert Notification.objects.filter(recipient=buyer.user, verb="supply.inquiry_question").exists()
+    told = Notification.objects.filter(recipient=buyer.user)
+    assert told.filter(verb="supply.inquiry_question").exists()
     services.do_inquiry_action(inquiry, buyer.user, "answer", "5 mm, S355.")
     services.do_inquiry_action(inquiry, supplier.user, "accept", "")
     inquiry.refresh_from_db()
@@ -122,7 +122,7 @@ def test_question_answer_accept_conversation(demand, buyer, supplier):
         ("buyer", "answered", "5 mm, S355."),
         ("supplier", "accepted", ""),
     ]
-    assert Notification.objects.filter(recipient=buyer.user, verb="supply.inquiry_accepted").exists()
+    assert told.filter(verb="supply.inquiry_accepted").exists()
 
 
 @pytest.mark.parametrize(
