@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from werkstatt.network.models import Organisation
+
+from .models import ImplementationConcept, Milestone, ProgressUpdate, ReportFile, Result
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrganisationLines(forms.CharField):
+    """Organisations named one per line, as in the directory; unknown names are an error."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
+        text = super().clean(value) or ""
+        names = [line.strip() for line in text.splitlines() if line.strip()]
+        found: list[Organisation] = []
+        missing = []
+        for name in dict.fromkeys(names):
+            org = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+            if org is None:
+                missing.append(name)
+            else:
+                found.append(org)
+        if missing:
+            raise forms.ValidationError(
+                _("Not in the network directory: %(names)s. Write the names as the directory does.")
+                % {"names": ", ".join(missing)}
+            )
+        return found
+
+
+class ConceptForm(forms.ModelForm):
+    lead = OrganisationLines(
+        label=_("Lead organisations"),
+        required=False,
+        help_text=_("One per line, as named in the network directory."),
+    )
+    partners = OrganisationLines(
+        label=_("Partner organisations"),
+        required=False,
+        help_text=_("One per line, as named in the network directory."),
+    )
+
+    class Meta:
+        model = ImplementationConcept
+        fields = ["summary", "status", "budget_eur", "funding", "start_date", "end_date"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "summary": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for role, name in (("lead", "lead"), ("partner", "partners")):
+                self.initial[name] = "\n".join(
+                    r.organisation.name
+                    for r in self.instance.responsibilities.select_related("organisation")
+                    if r.role == role
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end must not be before the start."))
+        return data
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = Result
+        fields = [
+            "parent",
+            "title",
+            "description",
+            "status",
+            "progress",
+            "weight",
+            "start_date",
+            "end_date",
+            "order",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, concept: ImplementationConcept, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = concept.results.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].required = False
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "description", "due_date", "reached_date"]
+        widgets = {
+            "due_date": DATE,
+            "reached_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class UpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "text"]
+        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportFile.Kind.choices)
