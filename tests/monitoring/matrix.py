@@ -1,4 +1,4 @@
-"""The monitoring's URLs in the permission matrix (see tests/matrix.py and tests/strategy/matrix.py).
+"""The monitoring's URLs in the permission matrix (see tests/matrix.py, tests/strategy/matrix.py).
 
 Builds on the strategy world: {rec} (public, in {process}) gets the concept {concept} with a
 result and a milestone; {board_rec} (seen only by the board, "other_admin", and moderators) gets
