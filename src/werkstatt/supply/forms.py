@@ -42,9 +42,19 @@ class OrganisationChoiceMixin:
         field.queryset = admin_organisations(user)
         field.label = label
         field.error_messages["invalid_choice"] = _("Please choose one of your organisations.")
+        self.only_organisation = None
         if not user.is_superuser and field.queryset.count() == 1:
-            field.initial = field.queryset.first()
+            # One organisation: nothing to choose (a hidden field may be left out of the POST).
+            self.only_organisation = field.queryset.first()
+            field.initial = self.only_organisation
+            field.required = False
             field.widget = forms.HiddenInput()
+
+    def clean_organisation(self) -> Organisation:
+        organisation = self.cleaned_data.get("organisation") or self.only_organisation
+        if organisation is None:
+            raise forms.ValidationError(_("Please choose one of your organisations."))
+        return organisation
 
 
 # --- demands ----------------------------------------------------------------------------------
