@@ -139,7 +139,7 @@ def test_size_fits_the_quantity(quantity, best):
     assert by_id[best].components["size"] == 1.0
     other = "large" if best == "micro" else "micro"
     assert by_id[other].components["size"] < 0.5
-    assert {"kind": "size", "size": best, "fit": "good"} in by_id[best].parts
+    assert {"kind": "size", "size": best, "fit": "good", "fits": True} in by_id[best].parts
 
 
 def test_material_counts():
@@ -151,7 +151,7 @@ def test_material_counts():
     )
     ranked = rank(RankingDemand((DemandStep("a", material="edelstahl"),), *DRESDEN), t)
     assert ranked[0].id == "steel"
-    assert {"kind": "material", "material": "edelstahl"} in ranked[0].parts
+    assert {"kind": "material", "key": "edelstahl"} in ranked[0].parts
 
 
 def test_german_text_similarity_folds_stems_and_splits_compounds():
@@ -166,7 +166,7 @@ def test_german_text_similarity_folds_stems_and_splits_compounds():
     ranked = rank(demand, t)
     assert ranked[0].id == "steel"
     assert ranked[0].components["text"] == 1.0
-    words = parts_of(ranked[0], "text")[0]["words"]
+    words = parts_of(ranked[0], "text")[0]["terms"]
     assert "Edelstahl" in words and "Gehaeuse" in words
     assert {r.id: r.components["text"] for r in ranked}["wood"] == 0.0
 

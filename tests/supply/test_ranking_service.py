@@ -103,7 +103,7 @@ def test_description_text_uses_the_search_index():
     assert [r.organisation for r in ranked] == [steel, wood]
     assert ranked[0].components["text"] == 1.0
     assert ranked[1].components["text"] == 0.0
-    assert {"kind": "text", "words": ["Gehäuse", "Edelstahl"]} in ranked[0].parts
+    assert {"kind": "text", "terms": ["Gehäuse", "Edelstahl"]} in ranked[0].parts
 
 
 def test_empty_demand_and_limit():

@@ -26,8 +26,9 @@ The score (0 to 1) is a weighted sum of six parts, each between 0 and 1:
 Explanations are structured parts the page renders and translates, never English sentences:
 {"kind": "coverage", "covered": 3, "total": 4, "steps": [...]}, {"kind": "generic", "step": ...,
 "capability": ...}, {"kind": "distance", "km": 23}, {"kind": "certification", "code": "ISO 9001"},
-{"kind": "missing_certification", "code": ...}, {"kind": "size", "size": "small", "fit": "good"},
-{"kind": "material", "material": "edelstahl"}, {"kind": "text", "words": ["Edelstahl"]}.
+{"kind": "missing_certification", "code": ...}, {"kind": "size", "size": "small", "fit": "good",
+"fits": true} (fit: good, fair or poor; fits unless poor), {"kind": "material", "key": "edelstahl"},
+{"kind": "text", "terms": ["Edelstahl"]} (the description's words that matched, as written).
 
 Everything is vectorised over a `CandidateTable` (capabilities etc. as flat arrays with offsets),
 so a service can keep one table of the whole directory in memory and rank tens of thousands of
@@ -428,13 +429,15 @@ def rank(
         if fit is not None and sizes[k] >= 0:
             value = float(size[k])
             label = "good" if value >= 0.99 else ("fair" if value >= 0.6 else "poor")
-            explanation.append({"kind": "size", "size": SIZES[int(sizes[k])], "fit": label})
+            explanation.append(
+                {"kind": "size", "size": SIZES[int(sizes[k])], "fit": label, "fits": value >= 0.6}
+            )
         for j, key in enumerate(wanted_materials):
             if has_material[j, k]:
-                explanation.append({"kind": "material", "material": key})
+                explanation.append({"kind": "material", "key": key})
         hits = [words[t] for t, column in zip(terms, matched_terms, strict=True) if column[k] > 0]
         if hits:
-            explanation.append({"kind": "text", "words": hits})
+            explanation.append({"kind": "text", "terms": hits})
         out.append(
             Ranked(
                 id=table.ids[position],
