@@ -302,7 +302,7 @@ class ConsortiumPlanSerializer(serializers.Serializer):
     feasible = serializers.BooleanField()
     options = ConsortiumOptionSerializer(many=True)
     uncovered_steps = serializers.SerializerMethodField()
-    reason = serializers.CharField()
+    partner_limit = serializers.BooleanField()
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_uncovered_steps(self, plan: planning.ConsortiumPlan) -> list[int]:
@@ -466,7 +466,7 @@ class DemandViewSet(
         demand = self.get_object()
         require(request, "supply.plan_demand", demand)
         try:
-            plan = planning.consortia_for(demand)
+            plan = planning.consortia_for(demand, request.user)
         except planning.PlanningUnavailable as error:
             raise Http404 from error
         return Response(ConsortiumPlanSerializer(plan).data)

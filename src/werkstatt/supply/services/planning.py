@@ -1,6 +1,6 @@
 """The buyer's planning tools for a demand: the supplier ranking and the consortia.
 
-The ranking (services/ranking.py) and the consortium engine (services/consortia.py) speak a plain
+The ranking (services/ranking.py) and the consortium service (services/consortia.py) speak a plain
 DemandSpec; `demand_spec_for` converts a Demand into one. The functions here turn their answers
 into what the pages, the API and the map show: organisations with their explanation parts, and
 consortia with steps, partners, legs (for the map) and the cost breakdown.
@@ -13,35 +13,48 @@ from typing import Any
 
 from django.utils.formats import number_format
 
-from werkstatt.engines.geo import haversine_km
 from werkstatt.network.models import Organisation
 
 from ..models import Demand, DemandStep
+from . import consortia, ranking
 
 
 class PlanningUnavailable(Exception):
-    """The ranking or consortium service is not installed in this build."""
+    """The demand cannot be planned (e.g. it has no delivery coordinates)."""
 
 
-def _ranking_module() -> Any:
-    try:
-        from . import ranking
-    except ImportError as error:
-        raise PlanningUnavailable from error
-    return ranking
+def demand_spec_for(demand: Demand, steps: list[DemandStep] | None = None) -> ranking.DemandSpec:
+    """The DemandSpec of the ranking and consortium services for `demand`.
+
+    Step ids are the DemandSteps' primary keys, so answers map back to the steps; the buyer is
+    excluded; title and description are the text the ranking compares with profiles.
+    """
+    if steps is None:
+        steps = steps_for_planning(demand)
+    return ranking.DemandSpec(
+        steps=[
+            ranking.StepSpec(
+                capability=step.capability.key,
+                certifications=[c.code for c in step.certifications.all()],
+                material=step.material.key if step.material else "",
+                quantity=step.quantity,
+                id=str(step.pk),
+            )
+            for step in steps
+        ],
+        lat=demand.delivery_lat,
+        lon=demand.delivery_lon,
+        text=f"{demand.title}\n{demand.description}".strip(),
+        exclude=[demand.organisation_id],
+    )
 
 
-def _consortia_module() -> Any:
-    try:
-        from . import consortia
-    except ImportError as error:
-        raise PlanningUnavailable from error
-    return consortia
-
-
-def demand_spec_for(demand: Demand) -> Any:
-    """The DemandSpec of the ranking and consortium services for `demand`."""
-    raise PlanningUnavailable  # written once the services' DemandSpec is known
+def steps_for_planning(demand: Demand) -> list[DemandStep]:
+    return list(
+        demand.steps.select_related("capability", "material")
+        .prefetch_related("certifications")
+        .order_by("order", "pk")
+    )
 
 
 @dataclass
@@ -49,18 +62,18 @@ class RankedRow:
     organisation: Organisation
     score: float
     parts: list[dict[str, Any]] = field(default_factory=list)
+    distance_km: float | None = None
 
 
 def ranking_for(demand: Demand, viewer: Any, *, limit: int = 50) -> list[RankedRow]:
     """Suppliers for `demand`, best first, as `viewer` may see them."""
-    ranking = _ranking_module()
-    spec = demand_spec_for(demand)
-    rows = ranking.rank_suppliers(spec, limit=limit, viewer=viewer)
+    rows = ranking.rank_suppliers(demand_spec_for(demand), limit=limit, viewer=viewer)
     return [
         RankedRow(
             organisation=row.organisation,
             score=float(row.score),
-            parts=list(getattr(row, "explanation", None) or getattr(row, "parts", []) or []),
+            parts=list(row.parts),
+            distance_km=row.distance_km,
         )
         for row in rows
     ]
@@ -78,15 +91,26 @@ class Leg:
 
 
 @dataclass
+class Stop:
+    """Where a partner takes part (its site nearest the delivery place) and which steps."""
+
+    organisation: Organisation
+    lat: float
+    lon: float
+    steps: list[DemandStep]
+
+
+@dataclass
 class ConsortiumOption:
     assignments: list[tuple[DemandStep, Organisation]]
     legs: list[Leg]
+    stops: list[Stop]
     transport_km: float
     partners: int
     partner_cost_km: float
     total_km: float
     optimal: bool
-    gap: float | None = None
+    gap: float | None = None  # proven relative gap in per cent when not optimal
 
 
 @dataclass
@@ -94,65 +118,71 @@ class ConsortiumPlan:
     feasible: bool
     options: list[ConsortiumOption] = field(default_factory=list)
     uncovered_steps: list[DemandStep] = field(default_factory=list)
-    reason: str = ""
+    partner_limit: bool = False
 
 
-def build_option(
+def consortia_for(
     demand: Demand,
-    assignments: list[tuple[DemandStep, Organisation]],
+    viewer: Any = None,
     *,
-    optimal: bool,
-    gap: float | None = None,
+    alternatives: int = 3,
+    max_partners: int | None = None,
     partner_cost_km: float = 0.0,
-) -> ConsortiumOption:
-    """A consortium's legs and cost, as FORMATS.md §2 counts it.
-
-    Material goes from each step's partner to the next one (no leg when the same firm does both)
-    and from the last partner to the delivery place; each distinct partner adds
-    `partner_cost_km`. Partners without coordinates add no leg (the engine does not choose them).
-    """
-    legs: list[Leg] = []
-    previous: Organisation | None = None
-    for _step, organisation in assignments:
-        if previous is not None and previous.pk != organisation.pk:
-            legs.append(_leg(previous.name, previous, organisation.name, organisation))
-        previous = organisation
-    if previous is not None and demand.delivery_lat is not None:
-        buyer = _Point(demand.delivery_lat, demand.delivery_lon)
-        legs.append(_leg(previous.name, previous, demand.delivery_place, buyer))
-    legs = [leg for leg in legs if leg is not None]
-    partners = len({organisation.pk for _step, organisation in assignments})
-    transport = sum(leg.km for leg in legs)
-    coordination = partner_cost_km * partners
-    return ConsortiumOption(
-        assignments=assignments,
-        legs=legs,
-        transport_km=round(transport, 1),
-        partners=partners,
-        partner_cost_km=round(coordination, 1),
-        total_km=round(transport + coordination, 1),
-        optimal=optimal,
-        gap=gap,
+) -> ConsortiumPlan:
+    """The best consortium for `demand` and up to `alternatives` genuinely different ones."""
+    if demand.delivery_lat is None or demand.delivery_lon is None:
+        raise PlanningUnavailable
+    steps = steps_for_planning(demand)
+    proposal = consortia.propose_consortia(
+        demand_spec_for(demand, steps),
+        alternatives=alternatives,
+        max_partners=max_partners,
+        partner_cost_km=partner_cost_km,
+        viewer=viewer,
+    )
+    by_id = {str(step.pk): step for step in steps}
+    if not proposal.feasible:
+        return ConsortiumPlan(
+            feasible=False,
+            uncovered_steps=[by_id[i] for i in proposal.uncovered_steps if i in by_id],
+            partner_limit=proposal.partner_limit,
+        )
+    return ConsortiumPlan(
+        feasible=True,
+        options=[_option(demand, by_id, consortium) for consortium in proposal.consortia],
     )
 
 
-@dataclass
-class _Point:
-    lat: float | None
-    lon: float | None
-
-
-def _leg(from_name: str, a: Any, to_name: str, b: Any) -> Any:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    return Leg(
-        from_name=from_name,
-        from_lat=a.lat,
-        from_lon=a.lon,
-        to_name=to_name,
-        to_lat=b.lat,
-        to_lon=b.lon,
-        km=round(haversine_km(a.lat, a.lon, b.lat, b.lon), 1),
+def _option(demand: Demand, by_id: dict[str, DemandStep], consortium: Any) -> ConsortiumOption:
+    assignments = [(by_id[m.step_id], m.organisation) for m in consortium.members]
+    stops: dict[int, Stop] = {}
+    for member in consortium.members:
+        stop = stops.setdefault(
+            member.organisation.pk, Stop(member.organisation, member.lat, member.lon, [])
+        )
+        stop.steps.append(by_id[member.step_id])
+    legs = [
+        Leg(
+            from_name=leg.from_organisation.name,
+            from_lat=leg.from_point[0],
+            from_lon=leg.from_point[1],
+            to_name=leg.to_organisation.name if leg.to_organisation else demand.delivery_place,
+            to_lat=leg.to_point[0],
+            to_lon=leg.to_point[1],
+            km=round(leg.km, 1),
+        )
+        for leg in consortium.legs
+    ]
+    return ConsortiumOption(
+        assignments=assignments,
+        legs=legs,
+        stops=list(stops.values()),
+        transport_km=round(consortium.transport_km, 1),
+        partners=consortium.partners,
+        partner_cost_km=round(consortium.partner_cost_km, 1),
+        total_km=round(consortium.cost_km, 1),
+        optimal=bool(consortium.optimal),
+        gap=None if consortium.optimal or consortium.gap is None else consortium.gap * 100,
     )
 
 
@@ -167,16 +197,6 @@ def map_data(demand: Demand, plan: ConsortiumPlan | None) -> dict[str, Any]:
             "label": demand.delivery_place,
         }
     for option in plan.options if plan else []:
-        points: dict[int, dict[str, Any]] = {}
-        for step, organisation in option.assignments:
-            if organisation.lat is None or organisation.lon is None:
-                continue
-            point = points.setdefault(
-                organisation.pk,
-                {"lat": organisation.lat, "lon": organisation.lon, "steps": []},
-            )
-            point["steps"].append(f"{step.order}. {step.capability.name}")
-        named = {o.pk: o.name for _s, o in option.assignments}
         out["options"].append(
             {
                 "legs": [
@@ -191,28 +211,13 @@ def map_data(demand: Demand, plan: ConsortiumPlan | None) -> dict[str, Any]:
                 ],
                 "points": [
                     {
-                        "lat": p["lat"],
-                        "lon": p["lon"],
-                        "label": f"{named[pk]}: " + ", ".join(p["steps"]),
+                        "lat": stop.lat,
+                        "lon": stop.lon,
+                        "label": f"{stop.organisation.name}: "
+                        + ", ".join(f"{s.order}. {s.capability.name}" for s in stop.steps),
                     }
-                    for pk, p in points.items()
+                    for stop in option.stops
                 ],
             }
         )
     return out
-
-
-def consortia_for(
-    demand: Demand, *, alternatives: int = 3, max_partners: int | None = None
-) -> ConsortiumPlan:
-    """The best consortium for `demand` and up to `alternatives` genuinely different ones."""
-    consortia = _consortia_module()
-    spec = demand_spec_for(demand)
-    proposal = consortia.propose_consortia(
-        spec, alternatives=alternatives, max_partners=max_partners
-    )
-    return _plan_from(demand, proposal)
-
-
-def _plan_from(demand: Demand, proposal: Any) -> ConsortiumPlan:  # pragma: no cover - adapter
-    raise PlanningUnavailable

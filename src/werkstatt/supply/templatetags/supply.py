@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -15,6 +16,20 @@ register = template.Library()
 def _km(value: Any) -> str:
     km = float(value)
     return number_format(km, decimal_pos=0 if km >= 10 else 1, use_l10n=True)
+
+
+def material_name(key: str) -> str:
+    """The material's name in the active language (reference data: one query per process)."""
+    names = _material_names()
+    de, en = names.get(key, (key, ""))
+    return en if (get_language() or "de").startswith("en") and en else de
+
+
+@functools.cache
+def _material_names() -> dict[str, tuple[str, str]]:
+    from werkstatt.network.models import Material
+
+    return {m.key: (m.name_de, m.name_en) for m in Material.objects.all()}
 
 
 def explain(part: dict[str, Any]) -> str:
@@ -34,19 +49,27 @@ def explain(part: dict[str, Any]) -> str:
         return str(part.get("code", ""))
     if kind == "missing_certification":
         return _("without %(code)s") % {"code": part.get("code", "")}
+    if kind == "generic":
+        return _("a related process for one step")
     if kind == "size":
-        return _("size fits") if part.get("fits", True) else _("size may not fit")
+        fit = part.get("fit", "good")
+        if fit == "good":
+            return _("size fits the quantity")
+        if fit == "fair":
+            return _("size fits the quantity partly")
+        return _("size may not fit the quantity")
     if kind == "capacity":
         return _("has stated capacities")
     if kind == "text":
         if "percent" in part:
             return _("similar description (%(percent)d %%)") % {"percent": part["percent"]}
-        terms = part.get("terms") or []
-        if terms:
-            return _("description mentions %(terms)s") % {"terms": ", ".join(map(str, terms))}
+        words = part.get("words") or part.get("terms") or []
+        if words:
+            return _("description mentions %(words)s") % {"words": ", ".join(map(str, words))}
         return _("similar description")
     if kind == "material":
-        return _("works with %(material)s") % {"material": part.get("name", part.get("key", ""))}
+        key = str(part.get("material", ""))
+        return _("works with %(material)s") % {"material": material_name(key)}
     if kind == "same_kind":
         return _("also %(kind)s") % {"kind": part.get("label", "")}
     if kind == "partnership":

@@ -167,7 +167,7 @@ def demand_ranking(request: HttpRequest, demand: Demand) -> HttpResponse:
 @demand_planning_view
 def demand_consortium(request: HttpRequest, demand: Demand) -> HttpResponse:
     try:
-        plan = planning.consortia_for(demand)
+        plan = planning.consortia_for(demand, request.user)
         unavailable = False
     except planning.PlanningUnavailable:
         plan, unavailable = None, True

@@ -69,7 +69,7 @@ def consortium_inquiry(request: HttpRequest, demand: Demand) -> HttpResponse:
     try:
         # The proposal is computed again here: what is sent is what the engine proposes,
         # never a list of organisations taken from the request.
-        plan = planning.consortia_for(demand)
+        plan = planning.consortia_for(demand, request.user)
         index = form.cleaned_data["alternative"]
         if not plan.feasible or index >= len(plan.options):
             raise ValidationError(_("This consortium is no longer available. Please reload."))

@@ -1,0 +1,174 @@
+"""The buyer's planning pages: the supplier ranking with German explanations, consortia on the
+map with their cost breakdown, and an inquiry to a whole consortium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from tests.factories import (
+    CapabilityFactory,
+    CertificationFactory,
+    OrganisationAdminFactory,
+    OrganisationFactory,
+    SiteFactory,
+)
+from tests.supply.factories import DemandFactory
+from werkstatt.supply.models import Inquiry
+from werkstatt.supply.services import planning
+from werkstatt.supply.templatetags.supply import explain
+
+pytestmark = pytest.mark.django_db
+
+CUT, BEND, WELD = "trennen.abtragen.laserschneiden", "umformen.biegen", "fuegen.schweissen"
+
+
+def german(msgid: str) -> str:
+    with translation.override("de"):
+        return gettext(msgid)
+
+
+def supplier(name: str, keys: list[str], lat: float, lon: float, certs=()) -> object:
+    org = OrganisationFactory(
+        name=name,
+        capabilities=[CapabilityFactory(key=k) for k in keys],
+        certifications=[CertificationFactory(code=c) for c in certs],
+        lat=lat,
+        lon=lon,
+    )
+    SiteFactory(organisation=org, lat=lat, lon=lon, city=name.split()[-2])
+    return org
+
+
+@pytest.fixture
+def network():
+    """A buyer in Chemnitz and four suppliers: a near all-rounder, a near welder, far ones."""
+    buyer = OrganisationAdminFactory(organisation__name="Chemnitzer Sondermaschinen GmbH")
+    near_cutter = supplier("Laser und Biegen Chemnitz GmbH", [CUT, BEND], 50.84, 12.95)
+    near_welder = supplier("Schweißtechnik Chemnitz GmbH", [WELD], 50.82, 12.90, ["ISO 3834"])
+    far_all = supplier("Allesmacher Görlitz GmbH", [CUT, BEND, WELD], 51.15, 14.99)
+    demand = DemandFactory(organisation=buyer.organisation, steps=[CUT, BEND, WELD])
+    return buyer, demand, near_cutter, near_welder, far_all
+
+
+def test_demand_spec_for_the_engines(network):
+    buyer, demand, *_ = network
+    step = demand.steps.get(order=3)
+    step.certifications.set([CertificationFactory(code="ISO 3834")])
+    spec = planning.demand_spec_for(demand)
+    assert [s.capability for s in spec.steps] == [CUT, BEND, WELD]
+    assert spec.steps[2].certifications == ["ISO 3834"]
+    assert spec.steps[0].id == str(demand.steps.get(order=1).pk)
+    assert (spec.lat, spec.lon) == (demand.delivery_lat, demand.delivery_lon)
+    assert spec.exclude == [buyer.organisation.pk]
+    assert demand.title in spec.text
+
+
+def test_ranking_page_explains_in_german(client, network):
+    buyer, demand, near_cutter, near_welder, far_all = network
+    client.force_login(buyer.user)
+    with translation.override("de"):
+        response = client.get(reverse("supply:demand_ranking", args=[demand.pk]))
+    page = response.content.decode()
+    names = [row.organisation.name for row in response.context["rows"]]
+    assert set(names) == {near_cutter.name, near_welder.name, far_all.name}
+    assert buyer.organisation.name not in names
+    with translation.override("de"):
+        covers_all = gettext("covers %(covered)d of %(total)d steps") % {"covered": 3, "total": 3}
+    assert covers_all in page
+    assert " km" in page
+    send = reverse("supply:inquiry_create", args=[demand.pk])
+    assert f"{send}?organisation={near_welder.slug}" in page
+
+
+def test_explanations_in_words():
+    with translation.override("de"):
+        assert explain({"kind": "distance", "km": 23}) == gettext("%(km)s km") % {"km": "23"}
+        assert explain({"kind": "certification", "code": "ISO 9001"}) == "ISO 9001"
+        assert explain({"kind": "unknown-new-reason"}) == ""
+        words = explain({"kind": "text", "words": ["Edelstahl", "Schweißen"]})
+        assert "Edelstahl, Schweißen" in words
+        size = explain({"kind": "size", "size": "small", "fit": "poor"})
+        assert size == gettext("size may not fit the quantity")
+
+
+def test_consortium_page_with_the_map_data_and_the_cost_breakdown(client, network):
+    buyer, demand, near_cutter, near_welder, far_all = network
+    client.force_login(buyer.user)
+    response = client.get(reverse("supply:demand_consortium", args=[demand.pk]))
+    page = response.content.decode()
+    plan = response.context["plan"]
+    assert plan.feasible
+    best = plan.options[0]
+    assert [o.name for _s, o in best.assignments] == [
+        near_cutter.name,
+        near_cutter.name,
+        near_welder.name,
+    ]
+    assert best.optimal
+    assert best.partners == 2
+    # Two legs: cutter -> welder, welder -> Chemnitz; the total is their sum.
+    assert len(best.legs) == 2
+    assert best.total_km == pytest.approx(sum(leg.km for leg in best.legs), abs=0.2)
+    assert len(plan.options) >= 2  # the far all-rounder is a genuinely different consortium
+    data = json.loads(
+        page.split('id="consortium-map-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert data["buyer"]["lat"] == pytest.approx(demand.delivery_lat)
+    assert len(data["options"][0]["legs"]) == 2
+    assert near_welder.name in data["options"][0]["points"][1]["label"]
+    assert "<script>" not in page.split("consortium-map-data")[0].split("</head>")[-1]
+    assert 'src="/static/supply/js/consortium-map.js"' in page
+
+
+def test_consortium_inquiry_goes_to_each_partner_of_the_chosen_option(client, network):
+    buyer, demand, near_cutter, near_welder, far_all = network
+    OrganisationAdminFactory(organisation=near_cutter)
+    client.force_login(buyer.user)
+    url = reverse("supply:consortium_inquiry", args=[demand.pk])
+    response = client.post(url, {"alternative": "0", "message": ""})
+    assert response.status_code == 302
+    assert not Inquiry.objects.exists()
+    client.post(url, {"alternative": "0", "message": "Gemeinsames Angebot bis Freitag?"})
+    sent = Inquiry.objects.order_by("organisation__name")
+    assert {i.organisation for i in sent} == {near_cutter, near_welder}
+    assert len({i.consortium for i in sent}) == 1
+    cutter = sent.get(organisation=near_cutter)
+    assert sorted(cutter.steps.values_list("order", flat=True)) == [1, 2]
+    response = client.post(url, {"alternative": "9", "message": "Hallo"}, follow=True)
+    assert (
+        german("This consortium is no longer available. Please reload.")
+        in response.content.decode()
+    )
+
+
+def test_no_consortium_names_the_uncovered_step(client, network):
+    buyer, demand, *_ = network
+    demand.steps.create(order=4, capability=CapabilityFactory(key="beschichten.eloxieren"))
+    client.force_login(buyer.user)
+    response = client.get(reverse("supply:demand_consortium", args=[demand.pk]))
+    plan = response.context["plan"]
+    assert not plan.feasible
+    assert [s.order for s in plan.uncovered_steps] == [4]
+    assert german("No consortium in the network can do every step.") in response.content.decode()
+
+
+def test_api_ranking_and_consortia(client, network):
+    buyer, demand, near_cutter, near_welder, far_all = network
+    client.force_login(buyer.user)
+    ranked = client.get(reverse("supply_api:demand-ranking", args=[demand.pk])).json()
+    assert {r["organisation"] for r in ranked} == {near_cutter.slug, near_welder.slug, far_all.slug}
+    assert ranked[0]["explanation"][0]["kind"] == "coverage"
+    plan = client.get(reverse("supply_api:demand-consortia", args=[demand.pk])).json()
+    assert plan["feasible"] is True
+    best = plan["options"][0]
+    assert [a["organisation"] for a in best["assignments"]] == [
+        near_cutter.slug,
+        near_cutter.slug,
+        near_welder.slug,
+    ]
+    assert best["optimal"] is True and best["partners"] == 2
