@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -155,7 +156,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                 {
                     "user": user,
                     "items": [(n, absolute_url(n.url)) for n in notifications],
-                    "page": absolute_url("/benachrichtigungen/"),
+                    "page": absolute_url(reverse("notifications:index")),
                 },
             )
             subject = "[Werkstatt] " + gettext("Your daily summary: %(count)d notifications") % {

@@ -1,0 +1,300 @@
+"""Forms of the strategy workshop: shapes and field messages; the business rules (overlapping
+phases, who may speak for which organisation, file contents) live in services/, whose
+ValidationErrors the views put back into these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from werkstatt.accounts.models import Space
+from werkstatt.network.models import Organisation, OrganisationMembership, Region, Sector
+
+from .models import ActionField, Comment, CommentReaction, Phase, Process, Recommendation, Report
+from .services.attachments import MAX_PER_RECOMMENDATION
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProcessForm(forms.ModelForm):
+    class Meta:
+        model = Process
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "organiser",
+            "start_date",
+            "end_date",
+            "status",
+            "moderation",
+            "is_public",
+            "open_to_join",
+            "board_space",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "moderation": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["board_space"].queryset = Space.objects.filter(kind=Space.Kind.BOARD)
+        self.fields["board_space"].help_text = _(
+            "Its board members see the phases visible to the advisory board only"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end lies before the start."))
+        return data
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = [
+            "name",
+            "description",
+            "start_date",
+            "end_date",
+            "allows_propose",
+            "allows_comment",
+            "allows_rate",
+            "allows_prioritise",
+            "visibility",
+            "order",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "visibility": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "allows_propose": _("Members may bring in recommendations and theses"),
+            "allows_comment": _("Members may comment and reply"),
+            "allows_rate": _("Members may rate the fit of recommendations"),
+            "allows_prioritise": _("Members may prioritise recommendations"),
+            "order": _("Orders phases that start on the same day"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end lies before the start."))
+        return data
+
+
+class ActionFieldForm(forms.ModelForm):
+    class Meta:
+        model = ActionField
+        fields = ["name", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def validate_unique(self) -> None:
+        # The process is not a form field; the service checks uniqueness with a message.
+        pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def tag_sectors() -> Any:
+    """Sections and divisions of WZ 2008: fine enough for a recommendation, short enough to
+    choose from."""
+    return Sector.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+
+
+class RecommendationForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF or images (PNG, JPEG, GIF, WebP), at most 10 MB each and %(max)d in all")
+        % {"max": MAX_PER_RECOMMENDATION},
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "kind",
+            "title",
+            "text",
+            "author_organisation",
+            "action_fields",
+            "regions",
+            "sectors",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "text": forms.Textarea(attrs={"rows": 10}),
+            "action_fields": forms.CheckboxSelectMultiple,
+            "regions": forms.CheckboxSelectMultiple,
+            "sectors": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "title": _("One sentence that says what should happen"),
+            "text": _("Why, for whom, and what it would take"),
+            "author_organisation": _("Leave empty to speak for yourself"),
+            "regions": _("The districts the recommendation is about, if it is not all of them"),
+        }
+
+    def __init__(self, *args: Any, process: Process, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.fields["action_fields"].queryset = process.action_fields.all()
+        self.fields["regions"].queryset = Region.objects.exclude(kind=Region.Kind.STATE)
+        self.fields["sectors"].queryset = tag_sectors()
+        self.fields["author_organisation"].queryset = Organisation.objects.filter(
+            memberships__user=user,
+            memberships__status=OrganisationMembership.Status.ACTIVE,
+        ).distinct()
+        self.fields["title"].min_length = 5
+        self.fields["text"].min_length = 20
+        for name in ("title", "text"):
+            self.fields[name].error_messages["min_length"] = _(
+                "Please write at least %(limit_value)d characters (now %(show_value)d)."
+            )
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=capfirst(_("comment")),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write a comment.")},
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = recommendation.comments.all()
+        self.fields["parent"].error_messages["invalid_choice"] = _(
+            "The comment you reply to no longer exists."
+        )
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=CommentReaction.Kind.choices)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you choose “Other”"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("text", "").strip():
+            self.add_error("text", _("Please explain what is wrong when you choose “Other”."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Publish")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a rejection; the author reads it"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Please give a reason: the author will read it."))
+        return data
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer of the project office"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Recommendation.Status.choices)
+
+
+class HandleReportForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("resolve", _("Resolved")), ("dismiss", _("Dismiss"))])
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class RecommendationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    action_field = forms.ModelChoiceField(
+        label=_("Action field"), queryset=ActionField.objects.none(), required=False
+    )
+    region = forms.ModelChoiceField(
+        label=_("District"), queryset=Region.objects.none(), required=False
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + list(Recommendation.Status.choices),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All"))] + list(Recommendation.Kind.choices),
+    )
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action_field"].queryset = process.action_fields.all()
+        self.fields["region"].queryset = Region.objects.exclude(kind=Region.Kind.STATE)
+        self.fields["sector"].queryset = tag_sectors()
+        for name in ("action_field", "region", "sector"):
+            self.fields[name].empty_label = _("All")

@@ -1,0 +1,238 @@
+"""Creating and changing processes, their phases and action fields; joining a process."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from werkstatt.accounts.models import Space, SpaceRole
+
+from .. import rules as r
+from ..models import ActionField, ModerationAction, Phase, Process
+from .audit import log_action
+
+PROCESS_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "organiser",
+    "start_date",
+    "end_date",
+    "status",
+    "moderation",
+    "is_public",
+    "open_to_join",
+    "board_space",
+)
+PHASE_FIELDS = (
+    "name",
+    "description",
+    "start_date",
+    "end_date",
+    "allows_propose",
+    "allows_comment",
+    "allows_rate",
+    "allows_prioritise",
+    "visibility",
+    "order",
+)
+
+
+def check_dates(start: datetime.date | None, end: datetime.date | None) -> None:
+    if start and end and end < start:
+        raise ValidationError(
+            _("The end (%(end)s) lies before the start (%(start)s).")
+            % {"end": end.strftime("%d.%m.%Y"), "start": start.strftime("%d.%m.%Y")},
+            code="end_before_start",
+        )
+
+
+def check_phase(
+    process: Process,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    exclude: int | None = None,
+) -> None:
+    """A phase ends after it starts, lies within the process and overlaps no other phase."""
+    check_dates(start, end)
+    if start < process.start_date or (process.end_date and end > process.end_date):
+        period = process.start_date.strftime("%d.%m.%Y")
+        if process.end_date:
+            period += " – " + process.end_date.strftime("%d.%m.%Y")
+        raise ValidationError(
+            _("A phase must lie within the process (%(period)s).") % {"period": period},
+            code="outside_process",
+        )
+    others = process.phases.filter(start_date__lte=end, end_date__gte=start)
+    if exclude:
+        others = others.exclude(pk=exclude)
+    other = others.order_by("start_date").first()
+    if other is not None:
+        raise ValidationError(
+            _("The dates overlap the phase “%(name)s” (%(start)s – %(end)s).")
+            % {
+                "name": other.name,
+                "start": other.start_date.strftime("%d.%m.%Y"),
+                "end": other.end_date.strftime("%d.%m.%Y"),
+            },
+            code="overlap",
+        )
+
+
+#: Path segments of strategy/urls.py that a process slug must not shadow.
+RESERVED_SLUGS = {"neu"}
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "prozess"
+    slug, n = base, 2
+    if slug in RESERVED_SLUGS:
+        slug = base = f"{base}-prozess"
+    while Process.objects.filter(slug=slug).exists() or Space.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def do_create_process(user: Any, data: Mapping[str, Any]) -> Process:
+    """Create a process with its own space; the creator moderates it."""
+    check_dates(data.get("start_date"), data.get("end_date"))
+    slug = data.get("slug") or unique_slug(data["title"])
+    if (
+        slug in RESERVED_SLUGS
+        or Process.objects.filter(slug=slug).exists()
+        or Space.objects.filter(slug=slug).exists()
+    ):
+        raise ValidationError(_("This short name is already taken."), code="slug_taken")
+    space = Space.objects.create(kind=Space.Kind.PROCESS, slug=slug, name=data["title"][:200])
+    process = Process(space=space, slug=slug)
+    for name in PROCESS_FIELDS:
+        if name in data:
+            setattr(process, name, data[name])
+    process.save()
+    SpaceRole.objects.get_or_create(user=user, space=space, role=SpaceRole.Role.MODERATOR)
+    r.forget_roles(user)
+    return process
+
+
+@transaction.atomic
+def do_update_process(process: Process, user: Any, data: Mapping[str, Any]) -> Process:
+    check_dates(data.get("start_date"), data.get("end_date"))
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    changed = {}
+    for name in PROCESS_FIELDS:
+        if name in data and getattr(process, name) != data[name]:
+            changed[name] = str(data[name])
+            setattr(process, name, data[name])
+    # Phases must still lie within the process.
+    start, end = process.start_date, process.end_date
+    outside = process.phases.filter(start_date__lt=start)
+    if end:
+        outside = outside | process.phases.filter(end_date__gt=end)
+    first = outside.first()
+    if first is not None:
+        raise ValidationError(
+            _("The phase “%(name)s” would lie outside the process. Change its dates first.")
+            % {"name": first.name},
+            code="phase_outside",
+        )
+    process.save()
+    if process.space.name != process.title:
+        Space.objects.filter(pk=process.space_id).update(name=process.title[:200])
+    if changed:
+        log_action(
+            process, user, ModerationAction.Kind.CHANGE_PROCESS, details={"changed": changed}
+        )
+    return process
+
+
+@transaction.atomic
+def do_save_phase(
+    process: Process, user: Any, data: Mapping[str, Any], phase: Phase | None = None
+) -> Phase:
+    Process.objects.select_for_update().get(pk=process.pk)  # one phase change at a time
+    check_phase(process, data["start_date"], data["end_date"], exclude=phase.pk if phase else None)
+    phase = phase or Phase(process=process)
+    for name in PHASE_FIELDS:
+        if name in data:
+            setattr(phase, name, data[name])
+    phase.save()
+    log_action(
+        process,
+        user,
+        ModerationAction.Kind.CHANGE_PROCESS,
+        details={"phase": phase.name, "start": str(phase.start_date), "end": str(phase.end_date)},
+    )
+    return phase
+
+
+@transaction.atomic
+def do_delete_phase(phase: Phase, user: Any) -> None:
+    process = phase.process
+    log_action(
+        process, user, ModerationAction.Kind.CHANGE_PROCESS, details={"deleted phase": phase.name}
+    )
+    # Recommendations keep existing; they just no longer name the phase they came in.
+    phase.delete()
+
+
+@transaction.atomic
+def do_save_action_field(
+    process: Process, user: Any, data: Mapping[str, Any], field: ActionField | None = None
+) -> ActionField:
+    name = data["name"].strip()
+    clash = process.action_fields.filter(name__iexact=name)
+    if field is not None:
+        clash = clash.exclude(pk=field.pk)
+    if clash.exists():
+        raise ValidationError(
+            _("The process already has an action field “%(name)s”.") % {"name": name},
+            code="duplicate",
+        )
+    field = field or ActionField(process=process)
+    field.name = name
+    field.description = data.get("description", "")
+    field.order = data.get("order") or 0
+    try:
+        with transaction.atomic():
+            field.save()
+    except IntegrityError as exc:  # a concurrent save with the same name
+        raise ValidationError(
+            _("The process already has an action field “%(name)s”.") % {"name": name},
+            code="duplicate",
+        ) from exc
+    return field
+
+
+@transaction.atomic
+def do_join_process(user: Any, process: Process) -> SpaceRole:
+    """A signed-in person joins an open, active process as a member."""
+    if not user.has_perm("strategy.join_process", process):
+        raise ValidationError(_("You cannot join this process."), code="cannot_join")
+    role, _created = SpaceRole.objects.get_or_create(
+        user=user, space=process.space, role=SpaceRole.Role.MEMBER
+    )
+    r.forget_roles(user)
+    return role
+
+
+@transaction.atomic
+def do_leave_process(user: Any, process: Process) -> int:
+    deleted, _ = SpaceRole.objects.filter(
+        user=user, space=process.space, role=SpaceRole.Role.MEMBER
+    ).delete()
+    r.forget_roles(user)
+    return deleted
+
+
+def phases_overlapping(phases: Iterable[Phase]) -> list[tuple[Phase, Phase]]:
+    ordered = sorted(phases, key=lambda p: p.start_date)
+    return [(a, b) for a, b in zip(ordered, ordered[1:]) if b.start_date <= a.end_date]

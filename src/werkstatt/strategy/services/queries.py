@@ -1,0 +1,170 @@
+"""Reading: the querysets behind the lists, with the same visibility as strategy/rules.py.
+
+A list must never show what the detail page would refuse, so the rules' per-object visibility
+is written here once more as queryset filters; tests check both against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from werkstatt.accounts.models import SpaceRole
+
+from .. import rules as r
+from ..models import Comment, CommentReaction, Phase, Process, Recommendation
+
+
+def visible_processes(user: Any) -> QuerySet[Process]:
+    qs = Process.objects.select_related("space")
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    shown = Q(is_public=True) & ~Q(status=Process.Status.DRAFT)
+    if user.is_authenticated:
+        space_ids = SpaceRole.objects.filter(user=user).values("space_id")
+        moderated = SpaceRole.objects.filter(user=user, role=SpaceRole.Role.MODERATOR).values(
+            "space_id"
+        )
+        board = SpaceRole.objects.filter(user=user, role=SpaceRole.Role.BOARD_MEMBER).values(
+            "space_id"
+        )
+        shown |= ~Q(status=Process.Status.DRAFT) & (
+            Q(space_id__in=space_ids) | Q(board_space_id__in=board)
+        )
+        shown |= Q(space_id__in=moderated)
+    return qs.filter(shown)
+
+
+def visible_phases(user: Any, process: Process) -> list[Phase]:
+    return [p for p in process.timeline() if r.sees_phase(user, p)]
+
+
+def visible_recommendations(user: Any, process: Process) -> QuerySet[Recommendation]:
+    """The recommendations of `process` the user may see (the process itself is checked by the
+    caller)."""
+    qs = Recommendation.objects.filter(process=process)
+    if r.moderates(user, process):
+        return qs
+    roles = r.roles_in(user, process)
+    phase_ok = Q(phase__isnull=True) | Q(phase__visibility=Phase.Visibility.PUBLIC)
+    if roles:
+        phase_ok |= Q(phase__visibility=Phase.Visibility.MEMBERS)
+    if r.BOARD in roles:
+        phase_ok |= Q(phase__visibility=Phase.Visibility.BOARD)
+    published = Q(moderation_state=Recommendation.ModerationState.APPROVED)
+    if user.is_authenticated:
+        published |= Q(author=user)
+    return qs.filter(phase_ok & published)
+
+
+@dataclass
+class RecommendationFilter:
+    action_field: int | None = None
+    region: int | None = None
+    sector: int | None = None
+    status: str = ""
+    kind: str = ""
+    query: str = ""
+
+
+def filtered_recommendations(
+    user: Any, process: Process, filters: RecommendationFilter
+) -> QuerySet[Recommendation]:
+    qs = visible_recommendations(user, process)
+    if filters.action_field:
+        qs = qs.filter(action_fields=filters.action_field)
+    if filters.region:
+        qs = qs.filter(regions=filters.region)
+    if filters.sector:
+        qs = qs.filter(sectors=filters.sector)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.query:
+        qs = qs.filter(Q(title__icontains=filters.query) | Q(text__icontains=filters.query))
+    return list_ready(qs)
+
+
+def list_ready(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """What a list row shows, in a constant number of queries."""
+    visible_comments = Q(comments__is_hidden=False)
+    return (
+        qs.select_related("author", "author_organisation", "phase")
+        .prefetch_related("action_fields", "regions")
+        .annotate(comment_count=Count("comments", filter=visible_comments, distinct=True))
+        .order_by("-created", "-pk")
+    )
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    mine: str = ""
+
+    @property
+    def reactions(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind of reaction."""
+        return [(v, str(label), self.counts.get(v, 0)) for v, label in CommentReaction.Kind.choices]
+
+
+def comment_tree(user: Any, rec: Recommendation) -> list[CommentNode]:
+    """All comments of a recommendation as a tree, with reaction counts and the user's own
+    reaction, in three queries whatever the size of the discussion."""
+    comments = list(rec.comments.select_related("author", "hidden_by").order_by("created", "pk"))
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        CommentReaction.objects.filter(comment__recommendation=rec)
+        .values("comment_id", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["comment_id"], {})[row["kind"]] = row["n"]
+    mine: dict[int, str] = {}
+    if user.is_authenticated:
+        mine = dict(
+            CommentReaction.objects.filter(comment__recommendation=rec, user=user).values_list(
+                "comment_id", "kind"
+            )
+        )
+    nodes = {
+        c.pk: CommentNode(c, counts=counts.get(c.pk, {}), mine=mine.get(c.pk, "")) for c in comments
+    }
+    roots = []
+    for c in comments:
+        node = nodes[c.pk]
+        if c.parent_id and c.parent_id in nodes:
+            nodes[c.parent_id].replies.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def moderation_queue(process: Process) -> dict[str, Any]:
+    from ..models import ModerationAction, Report
+
+    return {
+        "pending": list(
+            process.recommendations.filter(moderation_state=Recommendation.ModerationState.PENDING)
+            .select_related("author", "author_organisation")
+            .order_by("created", "pk")
+        ),
+        "reports": list(
+            Report.objects.filter(process=process, state=Report.State.OPEN)
+            .select_related("reporter", "recommendation", "comment__recommendation")
+            .order_by("created", "pk")
+        ),
+        "unanswered": process.recommendations.filter(
+            moderation_state=Recommendation.ModerationState.APPROVED, answer=""
+        ).count(),
+        "recent_actions": list(
+            ModerationAction.objects.filter(process=process).select_related("actor")[:10]
+        ),
+    }
+
+
+def prefetch_phases(qs: QuerySet[Process]) -> QuerySet[Process]:
+    return qs.prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("start_date")))
