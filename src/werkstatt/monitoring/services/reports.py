@@ -365,13 +365,13 @@ class _Report(FPDF):
     def heading(self, text: str, size: int = 14) -> None:
         self.ln(3)
         self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.5, text)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
         self.set_font("DejaVu", "", 10)
 
     def paragraph(self, text: str) -> None:
         self.set_font("DejaVu", "", 10)
-        self.multi_cell(0, 5, text)
+        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def bar_chart(self, rows: list[tuple[str, float, str]], *, maximum: float) -> None:
@@ -404,12 +404,12 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
     pdf = _Report(process.title)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
-    pdf.multi_cell(0, 9, process.title)
+    pdf.multi_cell(0, 9, process.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     dates = process.start_date.strftime("%d.%m.%Y")
     if process.end_date:
         dates += " – " + process.end_date.strftime("%d.%m.%Y")
-    pdf.multi_cell(0, 5, f"{process.organiser}\n{dates}".strip())
+    pdf.multi_cell(0, 5, f"{process.organiser}\n{dates}".strip(), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     if process.summary:
         pdf.paragraph(process.summary)
@@ -457,13 +457,13 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
         pdf.heading(name, 12)
         for rec in fields[name]:
             pdf.set_font("DejaVu", "B", 10)
-            pdf.multi_cell(0, 5, rec.title)
+            pdf.multi_cell(0, 5, rec.title, new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("DejaVu", "", 9)
             line = str(Recommendation.Status(rec.status).label)
             cp = concept_of.get(rec.pk)
             if cp is not None:
                 line += " · " + _("implementation %(progress).0f %%") % {"progress": cp.progress}
-            pdf.multi_cell(0, 4.5, line)
+            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
     if progress:
         progress(2, 3, _("Recommendations listed"))
@@ -472,10 +472,16 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
         pdf.heading(_("Timeline of the implementation"))
         for entry in monitoring.timeline[:60]:
             pdf.set_font("DejaVu", "B", 9)
-            pdf.multi_cell(0, 4.5, f"{entry.date.strftime('%d.%m.%Y')} · {entry.title}")
+            pdf.multi_cell(
+                0,
+                4.5,
+                f"{entry.date.strftime('%d.%m.%Y')} · {entry.title}",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             pdf.set_font("DejaVu", "", 9)
             if entry.text:
-                pdf.multi_cell(0, 4.5, entry.text[:400])
+                pdf.multi_cell(0, 4.5, entry.text[:400], new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
     return bytes(pdf.output())
 
