@@ -32,7 +32,12 @@ class StatementForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(widget=forms.HiddenInput)
+    # The statement's number in its conversation (as Polis's comment-id).
+    statement = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a statement."), "invalid": _("Choose a statement.")},
+    )
     value = forms.TypedChoiceField(
         label=_("Your vote"),
         coerce=int,

@@ -87,7 +87,6 @@ def _voting_context(
         "conversation": conversation,
         "process": conversation.phase.process,
         "statement": statement,
-        "vote_form": VoteForm(initial={"statement": statement.pk}) if statement else None,
         "voted": voted,
         "total": total,
         "remaining": max(0, total - voted),
@@ -131,7 +130,7 @@ def vote(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     announcement = ""
     if form.is_valid():
         statement = Statement.objects.filter(
-            conversation=conversation, pk=form.cleaned_data["statement"]
+            conversation=conversation, number=form.cleaned_data["statement"]
         ).first()
         try:
             if statement is None:
