@@ -49,10 +49,12 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg
+from scipy.spatial import cKDTree
 
 ParticipantId = Hashable
 StatementId = Hashable
 Vote = tuple[Any, Any, float, float]
+Column = Sequence[Any] | np.ndarray
 
 # Polis's constants (conversation.clj, repness.clj, stats.clj).
 MIN_VOTES = 7  # a participant is clustered with at least min(7, statements) votes
@@ -63,6 +65,7 @@ Z_90 = 1.2816  # one-sided 90 % significance
 MAX_REPRESENTATIVE = 5
 MAX_CONSENSUS = 5
 META_PRIORITY = 7.0
+POLIS_TOLERANCE = 0.01  # k-means has converged when no centre moves by more
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -187,10 +190,21 @@ def _canonical_order(ids: list[Any]) -> list[Any]:
         return sorted(ids, key=lambda value: (type(value).__name__, repr(value)))
 
 
-def _factorise(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+def _factorise(values: Column) -> tuple[list[Any], np.ndarray]:
     """The distinct values in canonical order and each value's index among them."""
-    array = np.asarray(values) if len(values) else np.asarray([], dtype=np.int64)
+    if not len(values):
+        return [], np.zeros(0, dtype=np.int64)
+    array = np.asarray(values)
     if array.ndim == 1 and array.dtype.kind in "iub":
+        array = array.astype(np.int64)
+        low, high = int(array.min()), int(array.max())
+        if high - low <= 4 * len(array) + 1024:
+            # Small integer ids: a presence table instead of a sort.
+            present = np.zeros(high - low + 1, dtype=bool)
+            present[array - low] = True
+            code = np.cumsum(present) - 1
+            uniques = np.flatnonzero(present) + low
+            return uniques.tolist(), code[array - low]
         uniques, inverse = np.unique(array, return_inverse=True)
         return uniques.tolist(), inverse.astype(np.int64)
     index: dict[Any, int] = {}
@@ -217,7 +231,7 @@ class _Matrix:
     cell_rows: np.ndarray
     cell_cols: np.ndarray
     cell_times: np.ndarray
-    times: np.ndarray  # first-vote time of each included cell (aligned with rows/cols)
+    cell_ranks: np.ndarray  # the same times as distinct ranks (ties by input order)
     zeroed: int  # moderated-out statements that have votes
 
 
@@ -226,6 +240,11 @@ def _build_matrix(
     statements: Iterable[StatementId] | None,
     moderated_out: Collection[StatementId],
 ) -> _Matrix:
+    if isinstance(votes, np.ndarray) and votes.ndim == 2 and votes.shape[1] == 4:
+        # Fast path for bulk callers: one row per vote, numeric columns.
+        return _build_matrix_columns(
+            votes[:, 0], votes[:, 1], votes[:, 2], votes[:, 3], statements, moderated_out, None
+        )
     vote_list = votes if isinstance(votes, list) else list(votes)
     if vote_list:
         try:
@@ -236,10 +255,31 @@ def _build_matrix(
             ) from None
     else:
         pids, sids, vals, times = (), (), (), ()
-    values = np.asarray(vals, dtype=np.float64) if vals else np.zeros(0)
-    if values.size and not np.isin(values, (-1.0, 0.0, 1.0)).all():
-        bad = vote_list[int(np.flatnonzero(~np.isin(values, (-1.0, 0.0, 1.0)))[0])]
-        raise ValueError(f"vote value must be 1, -1 or 0, not {bad[2]!r} (vote {bad!r})")
+    return _build_matrix_columns(pids, sids, vals, times, statements, moderated_out, vote_list)
+
+
+def _build_matrix_columns(
+    pids: Column,
+    sids: Column,
+    vals: Column,
+    times: Column,
+    statements: Iterable[StatementId] | None,
+    moderated_out: Collection[StatementId],
+    vote_list: list[Any] | None,
+) -> _Matrix:
+    try:
+        values = np.asarray(vals, dtype=np.float64) if len(vals) else np.zeros(0)
+    except (TypeError, ValueError):
+        values = np.full(len(vals), np.nan)
+    valid = (values == 1.0) | (values == 0.0) | (values == -1.0)
+    if not valid.all():
+        at = int(np.flatnonzero(~valid)[0])
+        bad = (
+            vote_list[at]
+            if vote_list is not None
+            else tuple(x[at] for x in (pids, sids, vals, times))
+        )
+        raise ValueError(f"vote value must be 1, -1 or 0, not {vals[at]!r} (vote {bad!r})")
     stamps = _times(times)
     participants, prow = _factorise(pids)
     all_statements, scol = _factorise(sids)
@@ -258,10 +298,12 @@ def _build_matrix(
         first = np.ones(n, dtype=bool)
         first[1:] = last[:-1]
         first_times = stamps[order[first]]  # same cells, same order as `keep`
+        first_ranks = time_rank[order[first]]
         keep = order[last]
         prow, scol, values = prow[keep], scol[keep], values[keep]
     else:
         first_times = np.zeros(0)
+        first_ranks = np.zeros(0, dtype=np.int64)
     # Statements: the given ones plus any voted on, minus the moderated-out ones.
     known = set(all_statements)
     extra = [s for s in (statements or ()) if s not in known]
@@ -288,14 +330,14 @@ def _build_matrix(
         cell_rows=prow,
         cell_cols=scol,
         cell_times=first_times,
-        times=first_times[keep_votes] if n else np.zeros(0),
+        cell_ranks=first_ranks,
         zeroed=int((~included_voted).sum()),
     )
 
 
-def _times(times: Sequence[Any]) -> np.ndarray:
+def _times(times: Column) -> np.ndarray:
     """Vote times as floats: numbers as they are, datetimes as POSIX seconds, else by rank."""
-    if not times:
+    if not len(times):
         return np.zeros(0)
     try:
         return np.asarray(times, dtype=np.float64)
@@ -418,14 +460,30 @@ def _kmeans_pp(points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.G
     return points[chosen].copy()
 
 
+def _nearest(points: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of and squared distance to the nearest centre, for each point."""
+    if len(centres) > 16:
+        distance, index = cKDTree(centres).query(points)
+        return np.asarray(index, dtype=np.int64), np.asarray(distance) ** 2
+    squared = _squared_distances(points, centres)
+    index = np.argmin(squared, axis=1)
+    return index, squared[np.arange(len(points)), index]
+
+
 def _lloyd(
-    points: np.ndarray, weights: np.ndarray, centres: np.ndarray, max_iter: int
+    points: np.ndarray,
+    weights: np.ndarray,
+    centres: np.ndarray,
+    max_iter: int,
+    tolerance: float = POLIS_TOLERANCE,
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Weighted Lloyd iterations; empty clusters are dropped (as Polis does)."""
+    """Weighted Lloyd iterations until no point changes cluster or no centre moves by
+    `tolerance` (Polis: 0.01); empty clusters are dropped (as Polis does)."""
+    moved = np.inf
     labels = np.full(len(points), -1)
     for _ in range(max_iter):
-        new_labels = np.argmin(_squared_distances(points, centres), axis=1)
-        if np.array_equal(new_labels, labels):
+        new_labels, _ = _nearest(points, centres)
+        if np.array_equal(new_labels, labels) or moved < tolerance:
             break
         labels = new_labels
         k = len(centres)
@@ -435,14 +493,14 @@ def _lloyd(
             axis=1,
         )
         alive = mass > 0
-        centres = sums[alive] / mass[alive, None]
-        if not alive.all():
+        updated = sums[alive] / mass[alive, None]
+        if alive.all():
+            moved = float(np.sqrt(((updated - centres) ** 2).sum(1)).max())
+        else:
             labels = np.full(len(points), -1)  # relabel against the surviving centres
-    labels = np.argmin(_squared_distances(points, centres), axis=1)
-    inertia = float(
-        (weights * _squared_distances(points, centres)[np.arange(len(points)), labels]).sum()
-    )
-    return centres, labels, inertia
+        centres = updated
+    labels, squared = _nearest(points, centres)
+    return centres, labels, float((weights * squared).sum())
 
 
 def _kmeans(
@@ -724,9 +782,8 @@ def _in_conversation(matrix: _Matrix, min_votes: int) -> tuple[np.ndarray, int]:
         first_of_statement = np.full(int(cols.max()) + 1, np.inf)
         np.minimum.at(first_of_statement, cols, times)
         statement_times = np.sort(first_of_statement[np.isfinite(first_of_statement)])
-        time_rank = np.empty(len(times), dtype=np.int64)
-        time_rank[np.argsort(times, kind="stable")] = np.arange(len(times))
-        order = np.argsort(rows * len(times) + time_rank)
+        ranks = matrix.cell_ranks
+        order = np.argsort(rows * (int(ranks.max()) + 1) + ranks)
         r, t = rows[order], times[order]
         n = len(r)
         # A participant's votes up to and including time t (ties at t all count).
@@ -761,8 +818,10 @@ def _cluster(
     labels = np.full(n_p, -1, dtype=np.int64)
     idx = np.flatnonzero(in_conv)
     # Distinct positions in canonical (coordinate) order; identical voters share a point.
+    # Rounded so that float noise from a different summation order (relabelling) cannot
+    # change the order or the distinctness of points.
     points, inverse, multiplicity = np.unique(
-        np.round(positions[idx], 12), axis=0, return_inverse=True, return_counts=True
+        np.round(positions[idx], 9), axis=0, return_inverse=True, return_counts=True
     )
     inverse = inverse.reshape(-1)
     if len(points) < 2:
