@@ -137,7 +137,8 @@ def rate(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
         raise PermissionDenied
     criteria = criteria_of(process)
     existing = ratings.my_ratings(request.user, rec)
-    form = RatingForm(request.POST or None, criteria=criteria, existing=existing)
+    data = request.POST if request.method == "POST" else None
+    form = RatingForm(data, criteria=criteria, existing=existing)
     if request.method == "POST" and form.is_valid():
         try:
             ratings.do_rate(
@@ -175,7 +176,7 @@ def recommendation_results(request: HttpRequest, process: Process, pk: int) -> H
 @process_view("assessment.compare", login=True)
 def compare(request: HttpRequest, process: Process) -> HttpResponse:
     htmx = request.headers.get("HX-Request") == "true"
-    form = ComparisonForm(request.POST or None, process=process)
+    form = ComparisonForm(request.POST if request.method == "POST" else None, process=process)
     if request.method == "POST" and form.is_valid():
         try:
             comparisons.do_compare(
