@@ -32,7 +32,7 @@ from werkstatt.engines.scheduling import (  # noqa: E402
 
 
 def make_instance(
-    participants: int, meetings: int, slots: int, tables: int, seed: int
+    participants: int, meetings: int, slots: int, tables: int, seed: int, shape: float = 2.0
 ) -> dict[str, Any]:
     """A seeded, realistic matchmaking instance.
 
@@ -52,7 +52,7 @@ def make_instance(
         for i in range(slots)
     ]
     ids = [f"p{i + 1}" for i in range(participants)]
-    popularity = [rng.paretovariate(1.3) for _ in ids]
+    popularity = [rng.paretovariate(shape) for _ in ids]
     people = []
     for pid in ids:
         unavailable: list[str] = []

@@ -19,6 +19,7 @@ through `_set`, which records it on a trail so that a failed chain of moves is u
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -73,6 +74,8 @@ class Search:
         self.trail: list[tuple[int, int]] = []
         self.total = 0.0
         self.budget = 0
+        self._lightest = [math.inf] * self.S
+        self._dirty: set[int] = set(range(self.S))
         self.passes: list[tuple[int, float, float]] = []  # (depth, weight, time) per pass
         degree = [0] * inst.n_participants
         for parts in self.parts:
@@ -104,6 +107,8 @@ class Search:
             self.members[s].add(m)
             self.total += self.w[m]
         self._slot[m] = s
+        self._dirty.add(old)
+        self._dirty.add(s)
         self.trail.append((m, old))
 
     def _undo(self, mark: int) -> None:
@@ -147,6 +152,15 @@ class Search:
             delta += _idle(mask | bit) - _idle(mask)
         return delta
 
+    def _least_idle(self, m: int, mask: int) -> int:
+        """The slot of `mask` (not empty) that adds the fewest idle slots for m."""
+        best, best_delta = -1, 0
+        for s in _bits(mask):
+            delta = self._idle_delta(m, s)
+            if best < 0 or delta < best_delta:
+                best, best_delta = s, delta
+        return best
+
     def _best_free_slot(self, m: int) -> int:
         best = -1
         best_key: tuple[int, int] = (0, 0)
@@ -187,8 +201,7 @@ class Search:
         """Put unscheduled b into a slot other than `exclude`, directly or by a chain."""
         free = self._free(b) & ~(1 << exclude)
         if free:
-            slots = _bits(free)
-            self._set(b, slots[self.rng.randrange(len(slots))])
+            self._set(b, self._least_idle(b, free))
             return True
         if depth <= 0:
             return False
@@ -232,8 +245,7 @@ class Search:
                 self._set(c, -1)
                 free = self._free(c) & ~(1 << s)
                 if free:
-                    slots = _bits(free)
-                    self._set(c, slots[self.rng.randrange(len(slots))])
+                    self._set(c, self._least_idle(c, free))
                     moved = True
                     break
                 self._set(c, s)
@@ -257,6 +269,9 @@ class Search:
         if free:
             self._set(m, self._best_free_slot(m))
             return True
+        if all(c >= self.T for c in self.count):
+            # Every table of every slot is taken: only an eviction can make room.
+            return False
         for p in self.parts[m]:
             if not self.inst.available[p] & ~self.busy[p]:
                 # p is busy in every slot it has: no chain of moves can make room for m
@@ -274,10 +289,21 @@ class Search:
                     return False
         return False
 
+    def _lightest_weight(self, s: int) -> float:
+        """The smallest weight of a movable meeting in slot s (cached until s changes)."""
+        if s in self._dirty:
+            self._lightest[s] = min(
+                (self.w[c] for c in self.members[s] if not self.frozen[c]), default=math.inf
+            )
+            self._dirty.discard(s)
+        return self._lightest[s]
+
     def _try_evict(self, m: int) -> list[int] | None:
         """Insert m by evicting lighter meetings when the net weight grows; the evicted ones."""
         best: tuple[float, int, list[int]] | None = None
         for s in _bits(self.allowed[m]):
+            if self.count[s] >= self.T and self._lightest_weight(s) >= self.w[m]:
+                continue  # the slot is full and m is not heavier than anything in it
             mark = len(self.trail)
             evicted: list[int] = []
             ok = True
@@ -291,7 +317,7 @@ class Search:
                 self._set(b, -1)
                 free = self._free(b) & ~(1 << s)
                 if free:
-                    self._set(b, _bits(free)[0])
+                    self._set(b, self._least_idle(b, free))
                 else:
                     evicted.append(b)
             if ok and self.count[s] >= self.T:
@@ -321,7 +347,7 @@ class Search:
             self._set(b, -1)
             free = self._free(b) & ~(1 << s)
             if free:
-                self._set(b, _bits(free)[0])
+                self._set(b, self._least_idle(b, free))
             else:
                 evicted.append(b)
         if self.count[s] >= self.T:
@@ -339,6 +365,7 @@ class Search:
         rounds = [True, False] if self.prev_slot else [False]
         for freeze_kept in rounds:
             self.frozen = list(self.fixed)
+            self._dirty = set(range(self.S))
             if freeze_kept:
                 for m, s in self.prev_slot.items():
                     if self._slot[m] == s:
