@@ -157,7 +157,7 @@ def vote(request: HttpRequest, conversation: Conversation) -> HttpResponse:
 @GET_POST
 @conversation_view("opinions.add_statement")
 def statement_add(request: HttpRequest, conversation: Conversation) -> HttpResponse:
-    form = StatementForm(request.POST or None)
+    form = StatementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             statement = services.do_add_statement(

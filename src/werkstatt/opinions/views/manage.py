@@ -29,7 +29,7 @@ def conversation_create(request: HttpRequest, phase: int) -> HttpResponse:
     phase_obj = get_object_or_404(Phase.objects.select_related("process"), pk=phase)
     if not request.user.has_perm("opinions.add_conversation", phase_obj):
         raise PermissionDenied
-    form = ConversationForm(request.POST or None)
+    form = ConversationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.do_create_conversation(
@@ -50,7 +50,9 @@ def conversation_create(request: HttpRequest, phase: int) -> HttpResponse:
 @GET_POST
 @conversation_view(MODERATE)
 def conversation_edit(request: HttpRequest, conversation: Conversation) -> HttpResponse:
-    form = ConversationForm(request.POST or None, instance=conversation)
+    form = ConversationForm(
+        request.POST if request.method == "POST" else None, instance=conversation
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         conversation.refresh_from_db()
@@ -73,7 +75,7 @@ def conversation_edit(request: HttpRequest, conversation: Conversation) -> HttpR
 @conversation_view(MODERATE)
 def moderation(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     """The statements of a conversation (pending first) and the form to seed new ones."""
-    form = StatementForm(request.POST or None)
+    form = StatementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.do_add_statement(
@@ -119,7 +121,7 @@ def statement_moderate(request: HttpRequest, conversation: Conversation, pk: int
 @GET_POST
 @conversation_view(MODERATE)
 def polis_import(request: HttpRequest, conversation: Conversation) -> HttpResponse:
-    form = PolisImportForm(request.POST or None, request.FILES or None)
+    form = PolisImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             counts = polis.do_import_polis(conversation, form.files_to_import())
