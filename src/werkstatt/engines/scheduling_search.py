@@ -430,9 +430,9 @@ class Search:
         for y in in_a:
             if not (self.allowed[y] >> b) & 1:
                 return None
-        if self.count[b] - len(in_b) + len(in_a) > self.T:
-            return None
-        if self.count[a] - len(in_a) + len(in_b) > self.T:
+        excess_b = self.count[b] - len(in_b) + len(in_a) - self.T
+        excess_a = self.count[a] - len(in_a) + len(in_b) - self.T
+        if excess_a > 1 or excess_b > 1:
             return None
         bit_a, bit_b = 1 << a, 1 << b
         touched: set[int] = set()
@@ -446,8 +446,45 @@ class Search:
                 continue
             new = mask ^ bit_a ^ bit_b
             delta += _idle(new) - _idle(mask)
+        if excess_a == 1 or excess_b == 1:
+            # The chain is one meeting heavier on one side and that slot is full: a filler,
+            # an unrelated meeting moving the other way, balances the tables.
+            if delta >= 0:
+                return None
+            source, target = (b, a) if excess_b == 1 else (a, b)
+            filler = self._filler(source, target, seen, movable)
+            if filler is None:
+                return None
+            c, filler_delta = filler
+            delta += filler_delta
+            (in_b if source == b else in_a).append(c)
         self._chain = (in_a, in_b, a, b)
         return delta
+
+    def _filler(
+        self, source: int, target: int, seen: set[int], movable: list[bool]
+    ) -> tuple[int, int] | None:
+        """A meeting of slot `source` outside the chain that can move to `target` on its own
+        (allowed, participants free there), the one adding the fewest idle slots among a
+        sample; with that change."""
+        bit_t = 1 << target
+        best: tuple[int, int] | None = None
+        members = self.members[source]
+        sample = self.rng.sample(sorted(members), min(40, len(members)))
+        for c in sample:
+            if c in seen or not movable[c] or not self.allowed[c] & bit_t:
+                continue
+            if any(self.busy[p] & bit_t for p in self.parts[c]):
+                continue
+            change = 0
+            for p in self.parts[c]:
+                mask = self.busy[p]
+                change += _idle(mask ^ (1 << source) ^ bit_t) - _idle(mask)
+            if best is None or change < best[1]:
+                best = (c, change)
+                if change < 0:
+                    break
+        return best
 
     def improve_idle(self, deadline: float) -> None:
         """Kempe-chain swaps between slots while the summed idle slots fall (or the deadline)."""
@@ -456,21 +493,36 @@ class Search:
             for m in range(self.inst.n_meetings)
         ]
         scheduled = [m for m, s in enumerate(self._slot) if s >= 0 and movable[m]]
+        # Focused passes first (only into a gap of one of the meeting's participants: that is
+        # where its own participants can gain), then a full pass over every slot; repeat
+        # while anything improves.
+        focused = True
         improved = True
-        while improved:
+        while improved or focused:
+            if not improved:
+                focused = False
             improved = False
             self.rng.shuffle(scheduled)
             for m in scheduled:
                 if time.perf_counter() > deadline:
                     self.trail.clear()
                     return
-                if not any(_idle(self.busy[p]) for p in self.parts[m]):
+                gaps = 0
+                for p in self.parts[m]:
+                    mask = self.busy[p]
+                    if _idle(mask):
+                        low = mask & -mask
+                        gaps |= ((1 << mask.bit_length()) - low) & ~mask
+                if not gaps:
                     # m's participants have no gaps; a swap could still help others in the
                     # chain, but most gains come from meetings next to a gap.
                     continue
                 a = self._slot[m]
+                candidates = self.allowed[m] & ~(1 << a)
+                if focused:
+                    candidates &= gaps
                 best: tuple[int, tuple[list[int], list[int], int, int]] | None = None
-                for b in _bits(self.allowed[m] & ~(1 << a)):
+                for b in _bits(candidates):
                     delta = self._kempe(m, b, movable)
                     if delta is not None and delta < 0 and (best is None or delta < best[0]):
                         best = (delta, self._chain)
@@ -484,4 +536,6 @@ class Search:
                         self._set(y, a)
                     improved = True
             self.trail.clear()
+            if improved and not focused:
+                focused = True
         self.trail.clear()
