@@ -251,6 +251,24 @@ def test_progress_is_reported_from_zero_to_one():
     assert all(isinstance(msg, str) and msg for _, msg in calls)
 
 
+def test_progress_ticks_during_the_long_phases():
+    calls = []
+    data = medium_instance(4, people=200, meetings=1200, slots=12, tables=40)
+    schedule_meetings(
+        data, time_limit=6, exact=False, progress=lambda f, msg: calls.append((f, msg))
+    )
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert {msg for _, msg in calls} >= {
+        "upper bound",
+        "inserting the unscheduled meetings",
+        "compacting idle slots",
+        "done",
+    }
+    assert sum(1 for _, msg in calls if msg == "compacting idle slots") > 1
+
+
 def test_same_seed_same_schedule():
     data = medium_instance(3)
     first = schedule_meetings(data, time_limit=5, exact=False, seed=7)

@@ -619,8 +619,20 @@ def schedule_meetings(
     report(0.1, "first schedule")
     search = scheduling_search.Search(inst, lock_slot, prev_slot, seed=seed)
     search.construct(priority=bound.solution)
-    report(0.2, "inserting the unscheduled meetings")
     weight_deadline = started + 0.55 * (deadline - started)
+
+    def phase(low: float, high: float, until: float, message: str) -> None:
+        # Progress inside a long phase: the share of its time used so far.
+        begin = time.perf_counter()
+        report(low, message)
+
+        def tick() -> None:
+            share = (time.perf_counter() - begin) / max(1e-9, until - begin)
+            report(low + (high - low) * min(1.0, share), message)
+
+        search.tick = tick
+
+    phase(0.2, 0.35, weight_deadline, "inserting the unscheduled meetings")
     search.improve_weight(weight_deadline, target=upper)
     slot_of = search.slot_of()
     weight = search.weight()
@@ -647,8 +659,9 @@ def schedule_meetings(
         if optimal:
             upper = weight
 
-    report(0.6, "compacting idle slots")
-    search.improve_idle(started + 0.85 * (deadline - started) if use_milp else deadline)
+    idle_deadline = started + 0.85 * (deadline - started) if use_milp else deadline
+    phase(0.6, 0.85 if use_milp else 0.99, idle_deadline, "compacting idle slots")
+    search.improve_idle(idle_deadline)
     slot_of = search.slot_of()
     if use_milp and time.perf_counter() < deadline - 0.05:
         report(0.85, "exact moves and idle slots (MILP)")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from werkstatt.engines.scheduling import Instance
 
@@ -74,6 +74,9 @@ class Search:
         self.trail: list[tuple[int, int]] = []
         self.total = 0.0
         self.budget = 0
+        # Called every few hundred steps of a long phase (progress for the background job).
+        self.tick: Callable[[], None] | None = None
+        self._steps = 0
         self._lightest = [math.inf] * self.S
         self._dirty: set[int] = set(range(self.S))
         self.passes: list[tuple[int, float, float]] = []  # (depth, weight, time) per pass
@@ -82,6 +85,11 @@ class Search:
             for p in parts:
                 degree[p] += 1
         self.degree = degree
+
+    def _step(self) -> None:
+        self._steps += 1
+        if self.tick is not None and self._steps % 256 == 0:
+            self.tick()
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -384,6 +392,7 @@ class Search:
                             self.trail.clear()
                             return
                         m = queue.pop(0)
+                        self._step()
                         if self._slot[m] >= 0:
                             continue
                         if self._try_insert(m, depth, budget):
@@ -507,6 +516,7 @@ class Search:
                 if time.perf_counter() > deadline:
                     self.trail.clear()
                     return
+                self._step()
                 gaps = 0
                 for p in self.parts[m]:
                     mask = self.busy[p]
