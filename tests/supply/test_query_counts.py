@@ -76,11 +76,10 @@ def _count(client, url: str) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_list_queries_do_not_grow_with_items(client, name):
     url, add, superuser = CASES[name]
-    membership = (
-        OrganisationAdminFactory(user=SuperuserFactory() if superuser else None)
-        if superuser
-        else OrganisationAdminFactory()
-    )
+    if superuser:
+        membership = OrganisationAdminFactory(user=SuperuserFactory())
+    else:
+        membership = OrganisationAdminFactory()
     ctx = {"user": membership.user, "org": membership.organisation}
     client.force_login(membership.user)
     add(ctx, 0)
