@@ -331,20 +331,50 @@ def test_never_worse_than_greedy(seed, n, steps, max_partners, partner_cost):
         assert result["optimal"] is True
 
 
-def test_large_layers_use_the_bounds_and_stay_exact():
-    # 3,000 suppliers: the bound-pruned transform runs; compare with the plain dense DP.
-    from werkstatt.engines import consortium as engine
+def naive_chain_cost(d):
+    """The partner-free chain optimum by the plain layered DP over all pairs (numpy haversine)."""
+    import numpy as np
 
-    rng = random.Random(3)
-    d = _random_demand(rng, 3000, 5, ["a", "b", "c"], certs=False)
-    pruned = form_consortium(d)
-    dense_pairs = engine._DENSE_PAIRS
-    engine._DENSE_PAIRS = 10**12
-    try:
-        dense = form_consortium(d)
-    finally:
-        engine._DENSE_PAIRS = dense_pairs
-    assert pruned["cost_km"] == pytest.approx(dense["cost_km"], abs=1e-6)
+    parsed = parse_demand(d)
+    lat = np.radians([s.lat for s in parsed.suppliers])
+    lon = np.radians([s.lon for s in parsed.suppliers])
+    layers = [
+        np.array([i for i, s in enumerate(parsed.suppliers) if can_do(s, step)])
+        for step in parsed.steps
+    ]
+
+    def dist(a, b):
+        h = (
+            np.sin((lat[a][:, None] - lat[b][None, :]) / 2) ** 2
+            + np.cos(lat[a])[:, None]
+            * np.cos(lat[b])[None, :]
+            * np.sin((lon[a][:, None] - lon[b][None, :]) / 2) ** 2
+        )
+        return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+    buyer_lat, buyer_lon = np.radians(parsed.buyer_lat), np.radians(parsed.buyer_lon)
+    last = layers[-1]
+    h = (
+        np.sin((lat[last] - buyer_lat) / 2) ** 2
+        + np.cos(lat[last]) * np.cos(buyer_lat) * np.sin((lon[last] - buyer_lon) / 2) ** 2
+    )
+    go = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    for i in range(len(layers) - 2, -1, -1):
+        go = (dist(layers[i], layers[i + 1]) + go[None, :]).min(axis=1)
+    return float(go.min())
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_large_layers_use_the_bounds_and_stay_exact(seed):
+    # 3,000 suppliers with broad overlaps: the grid bounds, the chord bound, the shortcut for
+    # suppliers of consecutive steps and dominated targets all run; compare with the plain DP.
+    rng = random.Random(seed)
+    d = _random_demand(rng, 3000, 6, ["a", "b", "c"], certs=False)
+    result = form_consortium(d)
+    assert result["optimal"]
+    assert result["cost_km"] == pytest.approx(naive_chain_cost(d), abs=2e-3)
+    path = [a["supplier"] for a in result["assignments"]]
+    assert consortium_cost(d, path) == pytest.approx(result["cost_km"], abs=1e-3)
 
 
 def test_time_limit_gives_a_feasible_answer_with_a_gap():

@@ -253,12 +253,23 @@ class _Points:
         self.phi = np.radians(self.lat_deg)
         self.lam = np.radians(self.lon_deg)
         self.cos = np.cos(self.phi)
+        # Unit vectors: chord lengths by one matrix product, a cheap lower bound of the arc.
+        self.xyz = np.column_stack(
+            [self.cos * np.cos(self.lam), self.cos * np.sin(self.lam), np.sin(self.phi)]
+        )
 
     def to_point(self, idx: IntArray, lat: float, lon: float) -> FloatArray:
         """Distances (km) from the points `idx` to one point."""
         phi, lam = math.radians(lat), math.radians(lon)
         h = np.sin((self.phi[idx] - phi) / 2) ** 2 + self.cos[idx] * math.cos(phi) * (
             np.sin((self.lam[idx] - lam) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+    def pairs(self, a: IntArray, b: IntArray) -> FloatArray:
+        """Distances (km) between a[k] and b[k] for each k."""
+        h = np.sin((self.phi[a] - self.phi[b]) / 2) ** 2 + self.cos[a] * self.cos[b] * (
+            np.sin((self.lam[a] - self.lam[b]) / 2) ** 2
         )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
@@ -288,6 +299,40 @@ def _box_lower_bound(
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) * (1 - 1e-9) - _EPS
 
 
+# A chord computed as sqrt(2 - 2 p.q) is off by at most ~1e-4 km near zero; bounds get this slack.
+_CHORD_SLACK_KM = 1e-3
+
+
+def _block_min(
+    points: _Points, block: IntArray, targets: IntArray, g: FloatArray
+) -> tuple[FloatArray, IntArray]:
+    """For each source in `block`: min over `targets` of d(s, t) + g, and the position of t.
+
+    Exact, without a haversine per pair: the chord length c (one matrix product) gives
+    R * c <= d = 2R asin(c / 2), a lower bound within 0.01 % at regional distances. The pair
+    with the least bound gives an upper bound (exact haversine); only pairs whose lower bound is
+    below it (near-ties) are evaluated exactly.
+    """
+    rows = np.arange(len(block))
+    low = points.xyz[block] @ points.xyz[targets].T
+    np.multiply(low, -2.0, out=low)
+    low += 2.0
+    np.maximum(low, 0.0, out=low)
+    np.sqrt(low, out=low)
+    low *= EARTH_RADIUS_KM
+    low += g[None, :]
+    j = np.argmin(low, axis=1)
+    upper = points.pairs(block, targets[j]) + g[j]
+    r, c = np.nonzero(low < (upper + _CHORD_SLACK_KM)[:, None])
+    if len(r) == len(block):  # only the argmin of each row
+        return upper, j
+    exact = points.pairs(block[r], targets[c]) + g[c]
+    order = np.lexsort((c, exact, r))
+    first = np.searchsorted(r[order], rows)
+    pick = order[first]
+    return exact[pick], c[pick]
+
+
 def _dense_min_plus(
     points: _Points, sources: IntArray, targets: IntArray, g: FloatArray
 ) -> tuple[FloatArray, IntArray]:
@@ -296,22 +341,43 @@ def _dense_min_plus(
     rows = max(1, _CHUNK // max(1, len(targets)))
     for start in range(0, len(sources), rows):
         block = sources[start : start + rows]
-        total = points.matrix(block, targets) + g[None, :]
-        j = np.argmin(total, axis=1)
-        best[start : start + rows] = total[np.arange(len(block)), j]
-        arg[start : start + rows] = j
+        best[start : start + rows], arg[start : start + rows] = _block_min(
+            points, block, targets, g
+        )
     return best, arg
 
 
 def _min_plus_distance(
-    points: _Points, sources: IntArray, targets: IntArray, g: FloatArray
+    points: _Points,
+    sources: IntArray,
+    targets: IntArray,
+    g: FloatArray,
+    *,
+    lipschitz: bool = False,
 ) -> tuple[FloatArray, IntArray]:
     """For each source s: min over targets t of d(s, t) + g[t], and the position of the best t.
 
     Exact. Large layers use grid cells and lower bounds (see the module docstring).
+    `lipschitz`: g is 1-Lipschitz in the distance (|g(t) - g(u)| <= d(t, u)), as every
+    cost-to-go of the chain DP is (an inf-convolution with the distance, or the distance to the
+    buyer). Then a source that is itself a target needs no search: d(s, t) + g(t) >= g(s) for
+    every t, so staying with the same supplier is optimal.
     """
     if len(sources) == 0 or len(targets) == 0:
         return np.full(len(sources), np.inf), np.zeros(len(sources), dtype=np.intp)
+    if lipschitz:
+        sorter = np.argsort(targets, kind="stable")
+        found = np.searchsorted(targets[sorter], sources)
+        found = np.minimum(found, len(targets) - 1)
+        same = targets[sorter][found] == sources
+        best = np.empty(len(sources))
+        arg = np.empty(len(sources), dtype=np.intp)
+        best[same] = g[sorter[found[same]]]
+        arg[same] = sorter[found[same]]
+        other = ~same
+        if other.any():
+            best[other], arg[other] = _min_plus_distance(points, sources[other], targets, g)
+        return best, arg
     lon_all = np.concatenate([points.lon_deg[sources], points.lon_deg[targets]])
     if len(sources) * len(targets) <= _DENSE_PAIRS or lon_all.max() - lon_all.min() > 180.0:
         return _dense_min_plus(points, sources, targets, g)
@@ -367,9 +433,7 @@ def _min_plus_distance(
         taken = np.searchsorted(np.cumsum(counts[by_bound]), first_targets) + 1
         first = by_bound[:taken]
         cand = np.concatenate([np.arange(starts[c], ends[c]) for c in first.tolist()])
-        total = points.matrix(block, ot[cand]) + og[cand][None, :]
-        j = np.argmin(total, axis=1)
-        b = total[np.arange(len(block)), j]
+        b, j = _block_min(points, block, ot[cand], og[cand])
         a = cand[j]
         # Second pass: every other cell that could still beat the worst of this cell's sources.
         ub = float(b.max())
@@ -379,9 +443,7 @@ def _min_plus_distance(
             cand = np.concatenate([np.arange(starts[c], ends[c]) for c in rest.tolist()])
             for c0 in range(0, len(cand), max(1, _CHUNK // len(block))):
                 part = cand[c0 : c0 + max(1, _CHUNK // len(block))]
-                total = points.matrix(block, ot[part]) + og[part][None, :]
-                j = np.argmin(total, axis=1)
-                v = total[np.arange(len(block)), j]
+                v, j = _block_min(points, block, ot[part], og[part])
                 better = v < b
                 b = np.where(better, v, b)
                 a = np.where(better, part[j], a)
@@ -404,12 +466,31 @@ class _Instance:
     def build(cls, demand: Demand) -> _Instance:
         suppliers = demand.suppliers
         points = _Points([s.lat for s in suppliers], [s.lon for s in suppliers])
-        # Group suppliers by (capabilities, certifications) once: many share them.
-        capable: list[IntArray] = []
-        for step in demand.steps:
-            capable.append(
-                np.array([i for i, s in enumerate(suppliers) if can_do(s, step)], dtype=np.intp)
-            )
+        # Which capability keys serve each step (the key or one below it), then each distinct
+        # (capabilities, certifications) pair once: many suppliers share them.
+        keys: set[str] = set()
+        for s in suppliers:
+            keys |= s.capabilities
+        serving = [
+            frozenset(k for k in keys if k == st.capability or k.startswith(st.capability + "."))
+            for st in demand.steps
+        ]
+        rows: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = {}
+        members: list[list[int]] = [[] for _ in demand.steps]
+        for index, s in enumerate(suppliers):
+            signature = (s.capabilities, s.certifications)
+            row = rows.get(signature)
+            if row is None:
+                row = tuple(
+                    j
+                    for j, (st, keys_j) in enumerate(zip(demand.steps, serving, strict=True))
+                    if not keys_j.isdisjoint(s.capabilities)
+                    and st.certifications <= s.certifications
+                )
+                rows[signature] = row
+            for j in row:
+                members[j].append(index)
+        capable = [np.array(m, dtype=np.intp) for m in members]
         to_buyer = points.to_point(
             np.arange(len(suppliers), dtype=np.intp), demand.buyer_lat, demand.buyer_lon
         )
@@ -446,9 +527,21 @@ def _backward(inst: _Instance) -> tuple[list[FloatArray], list[IntArray]]:
     nxt: list[IntArray] = [np.empty(0, dtype=np.intp)] * steps
     go[-1] = inst.to_buyer[inst.capable[-1]]
     for i in range(steps - 2, -1, -1):
-        go[i], nxt[i] = _min_plus_distance(
-            inst.points, inst.capable[i], inst.capable[i + 1], go[i + 1]
+        targets = inst.capable[i + 1]
+        useful = np.arange(len(targets))
+        if i + 2 < steps:
+            # A target whose best next supplier is another supplier of the same step is
+            # dominated by that supplier for every source (g(t) = d(t, u) + g(u), and
+            # d(s, u) <= d(s, t) + d(t, u)): leave it out of the search.
+            following = inst.capable[i + 2][nxt[i + 1]]
+            sorter = np.argsort(targets, kind="stable")
+            where = np.minimum(np.searchsorted(targets[sorter], following), len(targets) - 1)
+            also_here = targets[sorter][where] == following
+            useful = np.flatnonzero((following == targets) | ~also_here)
+        value, position = _min_plus_distance(
+            inst.points, inst.capable[i], targets[useful], go[i + 1][useful], lipschitz=True
         )
+        go[i], nxt[i] = value, useful[position]
     return go, nxt
 
 
@@ -457,7 +550,9 @@ def _forward(inst: _Instance) -> list[FloatArray]:
     steps = len(inst.capable)
     come: list[FloatArray] = [np.zeros(len(inst.capable[0]))]
     for i in range(1, steps):
-        value, _ = _min_plus_distance(inst.points, inst.capable[i], inst.capable[i - 1], come[-1])
+        value, _ = _min_plus_distance(
+            inst.points, inst.capable[i], inst.capable[i - 1], come[-1], lipschitz=True
+        )
         come.append(value)
     return come
 
