@@ -37,7 +37,17 @@ def organisations_of(user: Any):
     ).order_by("name")
 
 
-class EventForm(forms.ModelForm):
+class ServiceModelForm(forms.ModelForm):
+    """A model form that only parses: the do_* service checks the rules (constraints, clashes)
+    and reports them per field, so the model's own validation would only repeat them as
+    anonymous "constraint violated" messages. The instance is left untouched as well; the
+    views hand `cleaned_data` to the service."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class EventForm(ServiceModelForm):
     starts_at = _datetime(_("Starts"))
     ends_at = _datetime(_("Ends"))
     registration_opens_at = _datetime(_("Registration opens"), required=False)
@@ -64,13 +74,13 @@ class EventForm(forms.ModelForm):
         self.fields["organiser"].required = False
 
 
-class RoomForm(forms.ModelForm):
+class RoomForm(ServiceModelForm):
     class Meta:
         model = Room
-        fields = ("name", "capacity", "position")
+        fields = ("name", "capacity")
 
 
-class SpeakerForm(forms.ModelForm):
+class SpeakerForm(ServiceModelForm):
     directory_organisation = forms.CharField(
         label=_("Organisation in the directory"),
         required=False,
@@ -107,7 +117,7 @@ class SpeakerForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ServiceModelForm):
     starts_at = _datetime(_("Starts"))
     ends_at = _datetime(_("Ends"))
 
@@ -125,7 +135,7 @@ class SessionForm(forms.ModelForm):
         self.fields["speakers"].queryset = event.speakers.all()
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ServiceModelForm):
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -141,6 +151,11 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["options"] = "\n".join(self.instance.options)
+
+        self.fields["position"].required = False
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
 
     def clean_options(self) -> list[str]:
         return clean_options(self.cleaned_data.get("options") or "")
