@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from werkstatt.strategy import rules as strategy_rules
-from werkstatt.strategy.models import Phase, Process
+from werkstatt.accounts.models import SpaceRole
+from werkstatt.strategy.models import Phase
 from werkstatt.strategy.services.queries import visible_processes
 
 from ..models import STATEMENT_MAX_LENGTH, Conversation, Participant, Statement, Vote
@@ -38,29 +38,31 @@ CONVERSATION_FIELDS = (
 
 
 def visible_conversations(user: Any) -> QuerySet[Conversation]:
-    """The conversations `user` may see: the phase rule of strategy/rules.py as a filter.
+    """The conversations `user` may see: strategy's phase rule (strategy/rules.py) as a filter.
 
-    Lists must never show what the conversation page would refuse (tests compare both).
+    Lists must never show what the conversation page would refuse; a test compares both for
+    every combination of process status, publicity, phase visibility and role.
     """
-    processes = visible_processes(user)
-    qs = Conversation.objects.select_related("phase__process").filter(phase__process__in=processes)
+    qs = Conversation.objects.select_related("phase__process").filter(
+        phase__process__in=visible_processes(user)
+    )
     if user.is_authenticated and user.is_superuser:
         return qs
     shown = Q(phase__visibility=Phase.Visibility.PUBLIC)
     if user.is_authenticated:
-        # Few processes per person: ask the rules per process (cached on the user).
-        member_of, board_of, moderated = [], [], []
-        for process in Process.objects.filter(pk__in=processes.values("pk")):
-            if strategy_rules.moderates(user, process):
-                moderated.append(process.pk)
-            roles = strategy_rules.roles_in(user, process)
-            if roles:
-                member_of.append(process.pk)
-            if strategy_rules.BOARD in roles:
-                board_of.append(process.pk)
-        shown |= Q(phase__process__in=moderated)
-        shown |= Q(phase__visibility=Phase.Visibility.MEMBERS, phase__process__in=member_of)
-        shown |= Q(phase__visibility=Phase.Visibility.BOARD, phase__process__in=board_of)
+        roles = SpaceRole.objects.filter(user=user)
+        spaces = roles.values("space_id")
+        moderated = roles.filter(role=SpaceRole.Role.MODERATOR).values("space_id")
+        board = roles.filter(role=SpaceRole.Role.BOARD_MEMBER).values("space_id")
+        in_process = Q(phase__process__space_id__in=spaces) | Q(
+            phase__process__board_space_id__in=board
+        )
+        on_board = Q(phase__process__space_id__in=board) | Q(
+            phase__process__board_space_id__in=board
+        )
+        shown |= Q(phase__process__space_id__in=moderated)
+        shown |= Q(phase__visibility=Phase.Visibility.MEMBERS) & in_process
+        shown |= Q(phase__visibility=Phase.Visibility.BOARD) & on_board
     return qs.filter(shown)
 
 
