@@ -66,6 +66,10 @@ MAX_REPRESENTATIVE = 5
 MAX_CONSENSUS = 5
 META_PRIORITY = 7.0
 POLIS_TOLERANCE = 0.01  # k-means has converged when no centre moves by more
+GROUP_K_BUFFER = 4  # Polis changes the number of groups after 4 updates agree on it
+# The k smoother replays the last updates of conversations up to this size; beyond it each of
+# Polis's updates takes in many votes at once and the last few votes do not move the groups.
+SMOOTHING_MAX_VOTES = 200_000
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -232,6 +236,7 @@ class _Matrix:
     cell_cols: np.ndarray
     cell_times: np.ndarray
     cell_ranks: np.ndarray  # the same times as distinct ranks (ties by input order)
+    ranks: np.ndarray  # those ranks for the included cells (aligned with rows/cols)
     zeroed: int  # moderated-out statements that have votes
 
 
@@ -331,6 +336,7 @@ def _build_matrix_columns(
         cell_cols=scol,
         cell_times=first_times,
         cell_ranks=first_ranks,
+        ranks=first_ranks[keep_votes] if n else first_ranks,
         zeroed=int((~included_voted).sum()),
     )
 
@@ -604,6 +610,7 @@ def analyse(
     max_groups: int = MAX_GROUPS,
     seed: int = 0,
     zero_moderated: bool = True,
+    k_buffer: int = GROUP_K_BUFFER,
 ) -> OpinionAnalysis:
     """Find opinion groups, representative statements and consensus in a conversation.
 
@@ -620,19 +627,9 @@ def analyse(
     moderated = frozenset(moderated_out)
     matrix = _build_matrix(votes, statements, moderated)
     n_p = len(matrix.participants)
-    col_of_statement = np.full(len(matrix.statements), -1, dtype=np.int64)
     rows, cols, values = matrix.rows, matrix.cols, matrix.values
-    voted_cols = np.unique(cols)
-    col_of_statement[voted_cols] = np.arange(len(voted_cols))
+    positions, means, components, voted_cols = _opinion_map(matrix, zero_moderated)
     n_c = len(voted_cols)
-    pca_cols = col_of_statement[cols]
-
-    votes_per_row = np.bincount(rows, minlength=n_p)
-    means, components, centred = _pca(rows, pca_cols, values, n_p, n_c)
-    zeroed = matrix.zeroed if zero_moderated else 0
-    positions = (
-        _project(centred, components, votes_per_row, n_c, zeroed) if n_p else np.zeros((0, 2))
-    )
     coordinates = {
         pid: (float(x), float(y)) for pid, (x, y) in zip(matrix.participants, positions.tolist())
     }
@@ -658,10 +655,22 @@ def analyse(
             f"{min_participants} needed"
         )
     else:
-        labels, groups_centres, reason = _cluster(
+        labels, groups_centres, reason, best_k = _cluster(
             positions, in_conv, base_k=base_k, max_groups=max_groups, seed=seed
         )
         clustered = reason == ""
+        if clustered and k_buffer > 1 and matrix.n_votes <= SMOOTHING_MAX_VOTES:
+            k = _smoothed_k(
+                matrix,
+                best_k,
+                updates=2 * k_buffer,
+                k_buffer=k_buffer,
+                settings=(min_votes, min_participants, base_k, max_groups, seed, zero_moderated),
+            )
+            if k != best_k:
+                labels, groups_centres, reason, _ = _cluster(
+                    positions, in_conv, base_k=base_k, max_groups=max_groups, seed=seed, k=k
+                )
 
     k = len(groups_centres)
     n_s = len(matrix.statements)
@@ -738,6 +747,89 @@ def analyse(
     )
 
 
+def _opinion_map(
+    matrix: _Matrix, zero_moderated: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of all participants, column means, components and the voted statements."""
+    n_p = len(matrix.participants)
+    col_of_statement = np.full(len(matrix.statements), -1, dtype=np.int64)
+    voted_cols = np.unique(matrix.cols)
+    col_of_statement[voted_cols] = np.arange(len(voted_cols))
+    n_c = len(voted_cols)
+    votes_per_row = np.bincount(matrix.rows, minlength=n_p)
+    means, components, centred = _pca(
+        matrix.rows, col_of_statement[matrix.cols], matrix.values, n_p, n_c
+    )
+    zeroed = matrix.zeroed if zero_moderated else 0
+    if not n_p:
+        return np.zeros((0, 2)), means, components, voted_cols
+    positions = _project(centred, components, votes_per_row, n_c, zeroed)
+    return positions, means, components, voted_cols
+
+
+def _without_last(matrix: _Matrix, count: int) -> _Matrix:
+    """The conversation as it was before its last `count` votes (by time)."""
+    cutoff = np.sort(matrix.cell_ranks)[len(matrix.cell_ranks) - count]
+    keep = matrix.ranks < cutoff
+    keep_cells = matrix.cell_ranks < cutoff
+    return _Matrix(
+        participants=matrix.participants,
+        statements=matrix.statements,
+        rows=matrix.rows[keep],
+        cols=matrix.cols[keep],
+        values=matrix.values[keep],
+        n_votes=int(keep.sum()),
+        cell_rows=matrix.cell_rows[keep_cells],
+        cell_cols=matrix.cell_cols[keep_cells],
+        cell_times=matrix.cell_times[keep_cells],
+        cell_ranks=matrix.cell_ranks[keep_cells],
+        ranks=matrix.ranks[keep],
+        zeroed=matrix.zeroed,
+    )
+
+
+def _smoothed_k(
+    matrix: _Matrix,
+    best_k: int,
+    *,
+    updates: int,
+    k_buffer: int,
+    settings: tuple[int, int, int, int, int, bool],
+) -> int:
+    """Polis's group-k smoother, replayed over the conversation's last updates.
+
+    Polis recomputes after new votes and changes the number of groups only once the same k has
+    had the best silhouette `k_buffer` updates in a row. We take each of the last `updates`
+    votes as an update (the usual pace of a small conversation), find the best k before it,
+    and run the smoother forward to now.
+    """
+    min_votes, min_participants, base_k, max_groups, seed, zero_moderated = settings
+    history: list[int | None] = []
+    for count in range(min(updates, len(matrix.cell_ranks) - 1), 0, -1):
+        earlier = _without_last(matrix, count)
+        positions, _, _, _ = _opinion_map(earlier, zero_moderated)
+        in_conv, _ = _in_conversation(earlier, min_votes)
+        k: int | None = None
+        if in_conv.sum() >= min_participants:
+            _, _, reason, k = _cluster(
+                positions, in_conv, base_k=base_k, max_groups=max_groups, seed=seed
+            )
+            k = k if reason == "" else None
+        history.append(k)
+    history.append(best_k)
+    smoothed: int | None = None
+    last: int | None = None
+    run = 0
+    for k in history:
+        if k is None:
+            continue
+        run = run + 1 if k == last else 1
+        last = k
+        if smoothed is None or run >= k_buffer:
+            smoothed = k
+    return best_k if smoothed is None else smoothed
+
+
 def _vote_counts(agree: float, disagree: float, seen: float) -> VoteCounts:
     a, d, s = int(agree), int(disagree), int(seen)
     return VoteCounts(agree=a, disagree=d, passed=s - a - d)
@@ -804,8 +896,14 @@ def _in_conversation(matrix: _Matrix, min_votes: int) -> tuple[np.ndarray, int]:
 
 
 def _cluster(
-    positions: np.ndarray, in_conv: np.ndarray, *, base_k: int, max_groups: int, seed: int
-) -> tuple[np.ndarray, np.ndarray, str]:
+    positions: np.ndarray,
+    in_conv: np.ndarray,
+    *,
+    base_k: int,
+    max_groups: int,
+    seed: int,
+    k: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, str, int]:
     """Two-stage k-means: base clusters of participants, then groups of base clusters.
 
     Polis runs each k-means from its previous clusters in a live conversation (from the first
@@ -825,7 +923,7 @@ def _cluster(
     )
     inverse = inverse.reshape(-1)
     if len(points) < 2:
-        return labels, np.zeros((0, 2)), "all clustered participants voted alike: no groups"
+        return labels, np.zeros((0, 2)), "all clustered participants voted alike: no groups", 0
     weights = multiplicity.astype(np.float64)
     base_centres, base_of_point = _kmeans(
         points, weights, base_k, seed=seed, starts=3, max_iter=100
@@ -836,7 +934,10 @@ def _cluster(
     diff = base_centres[:, None, :] - base_centres[None, :, :]
     distances = np.sqrt((diff**2).sum(-1))
     best: tuple[float, int, np.ndarray, np.ndarray] | None = None
+    wanted = k
     for k in range(2, top_k + 1):
+        if wanted is not None and k != wanted and wanted <= top_k:
+            continue
         centres, group_of_base = _kmeans(
             base_centres, base_sizes, k, seed=seed + k, starts=20, max_iter=200
         )
@@ -846,8 +947,13 @@ def _cluster(
         if best is None or score > best[0] + 1e-12:
             best = (score, k, centres, group_of_base)
     if best is None:
-        return labels, np.zeros((0, 2)), "the participants' positions do not separate into groups"
-    _, _, centres, group_of_base = best
+        return (
+            labels,
+            np.zeros((0, 2)),
+            "the participants' positions do not separate into groups",
+            0,
+        )
+    _, best_k, centres, group_of_base = best
     # Number groups by size (largest first), then position.
     sizes = np.bincount(group_of_base, weights=base_sizes, minlength=len(centres))
     group_order = sorted(
@@ -856,7 +962,7 @@ def _cluster(
     remap = np.empty(len(centres), dtype=np.int64)
     remap[group_order] = np.arange(len(centres))
     labels[idx] = remap[group_of_base[base_of_point[inverse]]]
-    return labels, centres[group_order], ""
+    return labels, centres[group_order], "", best_k
 
 
 def _representative(
