@@ -95,9 +95,12 @@ class Criterion(models.Model):
 
 
 class Rating(models.Model):
+    # SET_NULL: when a person deletes their account, their ratings stay in the results,
+    # anonymously (PRODUCT.md: results that counted their votes keep their totals).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="assessment_ratings",
         verbose_name=_("rater"),
     )
@@ -165,7 +168,8 @@ class Comparison(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="assessment_comparisons",
         verbose_name=_("person"),
     )
