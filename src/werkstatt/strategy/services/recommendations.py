@@ -44,13 +44,23 @@ def check_tags(process: Process, action_fields: Iterable[Any]) -> None:
             )
 
 
-def _set_tags(rec: Recommendation, data: Mapping[str, Any]) -> None:
-    if "action_fields" in data:
-        rec.action_fields.set(data["action_fields"])
-    if "regions" in data:
-        rec.regions.set(data["regions"])
-    if "sectors" in data:
-        rec.sectors.set(data["sectors"])
+def _save_with_tags(rec: Recommendation, user: Any, data: Mapping[str, Any]) -> None:
+    """Save the fields and the tags as one version: simple-history would otherwise record a
+    version for the save and another for each changed tag set."""
+    rec._history_user = user  # type: ignore[attr-defined]
+    rec.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        if rec.pk is None:
+            rec.save()
+        if "action_fields" in data:
+            rec.action_fields.set(data["action_fields"])
+        if "regions" in data:
+            rec.regions.set(data["regions"])
+        if "sectors" in data:
+            rec.sectors.set(data["sectors"])
+    finally:
+        del rec.skip_history_when_saving  # type: ignore[attr-defined]
+    rec.save()
 
 
 def _add_attachments(rec: Recommendation, user: Any, files: Iterable[UploadedFile]) -> None:
@@ -97,9 +107,7 @@ def do_propose(
         author_organisation=data.get("author_organisation"),
         moderation_state=Moderation.PENDING if pre else Moderation.APPROVED,
     )
-    rec._history_user = user  # type: ignore[attr-defined]
-    rec.save()
-    _set_tags(rec, data)
+    _save_with_tags(rec, user, data)
     _add_attachments(rec, user, files)
     if pre:
         title = format_lazy(gettext_lazy("New contribution awaits moderation: {}"), rec.title)
@@ -133,9 +141,7 @@ def do_edit(
         if name in data:
             value = data[name].strip() if isinstance(data[name], str) else data[name]
             setattr(rec, name, value)
-    rec._history_user = user  # type: ignore[attr-defined]
-    rec.save()
-    _set_tags(rec, data)
+    _save_with_tags(rec, user, data)
     _add_attachments(rec, user, files)
     if rec.author_id != user.pk:
         log_action(rec.process, user, ModerationAction.Kind.EDIT, recommendation=rec)
