@@ -112,6 +112,35 @@ def run_large(time_limit: float, seed: int) -> None:
     )
     print(f"  ours / greedy      {ours.scheduled_weight / greedy.scheduled_weight:.4f}")
 
+    # Re-scheduling: 1 % of the scheduled meetings cancelled, 60 late acceptances.
+    rng = random.Random(seed + 99)
+    cancelled = {a.meeting for a in rng.sample(ours.assignments, len(ours.assignments) // 100)}
+    meetings = [m for m in instance["meetings"] if m["id"] not in cancelled]
+    existing = {tuple(sorted(m["participants"])) for m in instance["meetings"]}
+    people = [p["id"] for p in instance["participants"]]
+    late = 0
+    while late < 60:
+        pair = tuple(sorted(rng.sample(people, 2)))
+        if pair in existing:
+            continue
+        existing.add(pair)
+        late += 1
+        meetings.append({"id": f"late{late}", "participants": list(pair), "weight": 2.0})
+    changed = {**instance, "meetings": meetings}
+    started = time.perf_counter()
+    again = schedule_meetings(changed, time_limit=time_limit, previous=ours)
+    wall = time.perf_counter() - started
+    kept_before = len(ours.assignments) - len(cancelled)
+    assert again.upper_bound is not None
+    print(f"re-scheduling: {len(cancelled)} cancelled, 60 late acceptances (weight 2)")
+    print(
+        f"  weight {again.scheduled_weight:.0f}, bound {again.upper_bound:.1f}, ratio"
+        f" {again.scheduled_weight / again.upper_bound:.4f}; previous meetings moved or dropped:"
+        f" {again.moved} of {kept_before}; late ones scheduled:"
+        f" {sum(1 for a in again.assignments if a.meeting.startswith('late'))}; idle slots"
+        f" {again.idle_slots}; {wall:.1f} s; rules broken {len(check_schedule(changed, again))}"
+    )
+
 
 def run_small(count: int, participants: int, time_limit: float, seed: int) -> None:
     print(f"small: {count} instances, {participants} participants, 16 slots")
