@@ -102,7 +102,11 @@ def test_phase_may_be_edited_without_overlapping_itself():
 
 @pytest.mark.parametrize(
     "start,end",
-    [(D(2026, 5, 1), D(2026, 4, 1)), (D(2025, 12, 1), D(2026, 2, 1)), (D(2027, 12, 1), D(2028, 1, 1))],
+    [
+        (D(2026, 5, 1), D(2026, 4, 1)),
+        (D(2025, 12, 1), D(2026, 2, 1)),
+        (D(2027, 12, 1), D(2028, 1, 1)),
+    ],
     ids=["end before start", "before the process", "after the process"],
 )
 def test_phase_dates_are_checked(start, end):
