@@ -133,7 +133,8 @@ def _fit(process: Process, titles: dict[int, str], group: str | None = None) -> 
     state = qs.aggregate(n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True))
     ids = sorted(titles)
     digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
-    key = f"assessment:bt:{process.pk}:{group or ''}:{state['n']}:{state['last']}:{digest}"
+    last = state["last"].timestamp() if state["last"] else 0
+    key = f"assessment:bt:{process.pk}:{group or ''}:{state['n']}:{last}:{digest}"
     summaries = django_cache.get(key)
     if summaries is None:
         outcomes = [o for o in _outcomes(process, group) if o[0] in titles and o[1] in titles]
