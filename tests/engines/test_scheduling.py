@@ -482,6 +482,17 @@ def test_never_worse_than_greedy_on_medium_instances(seed):
     assert schedule.upper_bound >= schedule.scheduled_weight
 
 
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 6))
+def test_full_tables_stay_within_their_count_while_idle_slots_are_compacted(seed, tables):
+    # Far more meetings than table-slots: the idle phase must balance every swap.
+    data = medium_instance(seed, people=40, meetings=200, slots=8, tables=tables)
+    schedule = schedule_meetings(data, time_limit=3, exact=False, seed=seed)
+    assert check_schedule(data, schedule) == []
+    assert len(schedule.assignments) == 8 * tables
+    assert schedule.idle_slots <= greedy_first_fit(data).idle_slots
+
+
 def test_equal_to_the_milp_optimum_on_a_larger_instance():
     data = medium_instance(5, people=80, meetings=400, slots=8, tables=20)
     schedule = schedule_meetings(data, time_limit=30)

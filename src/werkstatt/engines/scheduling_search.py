@@ -436,9 +436,6 @@ class Search:
                         stack.append((y, b))
             if len(seen) > 60:
                 return None
-        for y in in_a:
-            if not (self.allowed[y] >> b) & 1:
-                return None
         excess_b = self.count[b] - len(in_b) + len(in_a) - self.T
         excess_a = self.count[a] - len(in_a) + len(in_b) - self.T
         if excess_a > 1 or excess_b > 1:
