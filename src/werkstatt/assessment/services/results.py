@@ -113,39 +113,69 @@ class PairwiseRanking:
     people: int
 
 
-def _outcomes(process: Process, group: str | None = None) -> list[tuple[int, int, float, int]]:
-    qs = Comparison.objects.filter(process=process)
-    if group:
-        qs = qs.filter(group=group)
+def _outcomes(process: Process) -> dict[str, list[tuple[int, int, float, int]]]:
+    """group → (low, high, score of low, count) of the process's comparisons; "" = all."""
     score = {Comparison.Choice.LOW: 1.0, Comparison.Choice.HIGH: 0.0}
-    return [
-        (low, high, score.get(choice, 0.5), n)
-        for low, high, choice, n in qs.order_by()
-        .values_list("item_low_id", "item_high_id", "choice")
+    out: dict[str, list[tuple[int, int, float, int]]] = defaultdict(list)
+    for group, low, high, choice, n in (
+        Comparison.objects.filter(process=process)
+        .order_by()
+        .values_list("group", "item_low_id", "item_high_id", "choice")
         .annotate(n=Count("pk"))
-    ]
+    ):
+        outcome = (low, high, score.get(choice, 0.5), n)
+        out[group].append(outcome)
+        out[""].append(outcome)
+    return out
 
 
-def _fit(process: Process, titles: dict[int, str], group: str | None = None) -> PairwiseRanking:
-    qs = Comparison.objects.filter(process=process)
-    if group:
-        qs = qs.filter(group=group)
-    state = qs.aggregate(n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True))
+def _fits(
+    process: Process, titles: dict[int, str], groups: bool = False
+) -> dict[str, PairwiseRanking]:
+    """The Bradley–Terry fits of all comparisons ("") or, with `groups`, of each stakeholder
+    group's, over the recommendations in `titles`; cached until the next vote. A constant
+    number of queries: the votes' state per group, one cache lookup, and on a miss the votes."""
+    qs = Comparison.objects.filter(process=process).order_by()
+    if groups:
+        states = {
+            row["group"]: row
+            for row in qs.values("group").annotate(
+                n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True)
+            )
+        }
+    else:
+        states = {
+            "": qs.aggregate(
+                n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True)
+            )
+        }
     ids = sorted(titles)
     digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
-    last = state["last"].timestamp() if state["last"] else 0
-    key = f"assessment:bt:{process.pk}:{group or ''}:{state['n']}:{last}:{digest}"
-    summaries = django_cache.get(key)
-    if summaries is None:
-        outcomes = [o for o in _outcomes(process, group) if o[0] in titles and o[1] in titles]
-        summaries = bradley_terry(ids, outcomes)
-        django_cache.set(key, summaries, timeout=24 * 3600)
-    return PairwiseRanking(summaries, titles, state["n"], state["people"])
+    keys = {}
+    for group, state in states.items():
+        last = state["last"].timestamp() if state["last"] else 0
+        keys[group] = f"assessment:bt:{process.pk}:{group}:{state['n']}:{last}:{digest}"
+    cached = django_cache.get_many(list(keys.values())) if keys else {}
+    missing = [g for g, key in keys.items() if key not in cached]
+    if missing:
+        outcomes = _outcomes(process)
+        fresh = {}
+        for group in missing:
+            usable = [o for o in outcomes.get(group, []) if o[0] in titles and o[1] in titles]
+            fresh[keys[group]] = bradley_terry(ids, usable)
+        django_cache.set_many(fresh, timeout=24 * 3600)
+        cached.update(fresh)
+    return {
+        group: PairwiseRanking(
+            cached[keys[group]], titles, states[group]["n"], states[group]["people"]
+        )
+        for group in states
+    }
 
 
 def pairwise_ranking(user: Any, process: Process) -> PairwiseRanking:
     """All candidate recommendations ranked by their Bradley–Terry strength."""
-    return _fit(process, candidates(user, process))
+    return _fits(process, candidates(user, process))[""]
 
 
 # --- stakeholder groups -------------------------------------------------------------------------
@@ -185,13 +215,7 @@ def group_comparison(
     scores: dict[str, dict[int, float]] = {}
     counts: dict[str, int] = {}
     if method == "pairwise":
-        for group in (
-            Comparison.objects.filter(process=process)
-            .order_by()
-            .values_list("group", flat=True)
-            .distinct()
-        ):
-            ranking = _fit(process, titles, group)
+        for group, ranking in _fits(process, titles, groups=True).items():
             scores[group] = {s.item: s.theta for s in ranking.summaries if s.comparisons > 0}  # type: ignore[misc]
             counts[group] = ranking.comparisons
     else:

@@ -107,7 +107,7 @@ def process_overview(request: HttpRequest, process: Process) -> HttpResponse:
     titles = results.candidates(request.user, process)
     recs = (
         Recommendation.objects.filter(pk__in=list(titles))
-        .select_related("author_organisation")
+        .select_related("process", "author_organisation")
         .prefetch_related("action_fields")
         .order_by("title", "pk")
     )
