@@ -37,6 +37,8 @@ def tell(
     target: Any = None,
 ) -> None:
     """Notify `recipients` (users); the actor is never told about their own action."""
-    people = [r for r in recipients if actor is None or r.pk != getattr(actor, "pk", None)]
+    if not getattr(actor, "is_authenticated", False):
+        actor = None  # a system action (the demo, a job)
+    people = [r for r in recipients if actor is None or r.pk != actor.pk]
     if people:
         notify(people, verb=verb, title=title, url=url, actor=actor, target=target)

@@ -1,0 +1,65 @@
+"""The supply demo: realistic demands with steps, inquiries with answers, cooperation profiles;
+reproducible for a seed, removed again with --reset."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from werkstatt.supply import demo
+from werkstatt.supply.models import CooperationOffer, Demand, Inquiry, InquiryMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def snapshot() -> list:
+    return [
+        (
+            d.title,
+            d.organisation.name,
+            d.status,
+            [s.capability.key for s in d.steps.all()],
+            sorted((i.organisation.name, i.status) for i in d.inquiries.all()),
+        )
+        for d in Demand.objects.order_by("title")
+    ] + sorted(CooperationOffer.objects.values_list("title", "organisation__name"))
+
+
+def test_demo_builds_a_supply_network_and_is_reproducible():
+    out = StringIO()
+    call_command("demo", "--organisations", "150", "--no-index", stdout=out)
+    assert "Supply network:" in out.getvalue()
+    frame = Demand.objects.get(title__startswith="Maschinengestell")
+    assert [s.capability.key for s in frame.steps.all()] == [
+        "trennen.abtragen.laserschneiden",
+        "umformen.biegen",
+        "fuegen.schweissen",
+        "trennen.spanen.fraesen",
+        "beschichten.pulverbeschichten",
+    ]
+    assert frame.delivery_lat is not None
+    assert Demand.objects.count() >= 5
+    assert Demand.objects.filter(status=Demand.Status.FULFILLED).exists()
+    assert Inquiry.objects.filter(consortium__isnull=False).exists()
+    assert Inquiry.objects.exclude(status=Inquiry.Status.SENT).exists()
+    assert InquiryMessage.objects.filter(side="supplier").exists()
+    showcase = Inquiry.objects.filter(organisation__name=demo.SHOWCASE["name"]).get()
+    assert showcase.status == Inquiry.Status.QUESTION
+    assert CooperationOffer.objects.filter(direction="offer").exists()
+    assert CooperationOffer.objects.filter(direction="request").exists()
+    first = snapshot()
+
+    call_command("demo", "--organisations", "150", "--no-index", "--reset", stdout=StringIO())
+    assert snapshot() == first
+
+    demo.delete_demo(report=lambda line: None)
+    assert not Demand.objects.exists()
+    assert not Inquiry.objects.exists()
+    assert not CooperationOffer.objects.exists()
