@@ -187,7 +187,9 @@ def statement_add(request: HttpRequest, conversation: Conversation) -> HttpRespo
 def results_view(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     result = analysis.latest_result(conversation)
     # Votes since the last analysis: queue a new one (debounced); this page shows the last.
-    analysis.refresh_if_stale(conversation, result)
+    job = analysis.refresh_if_stale(conversation, result)
+    if job is not None and job.is_finished:  # ran at once (sync mode): show the new result
+        result = analysis.latest_result(conversation)
     participant = services.participant_of(conversation, request.user)
     view = results.build_results(conversation, result, participant) if result else None
     return render(
