@@ -592,7 +592,8 @@ def schedule_meetings(
     - `progress(fraction, message)`: called now and then with a fraction in [0, 1].
     - `exact`: True forces the MILP (within the time limit), False skips it, None decides by
       size (at most 60,000 meeting-slot variables).
-    - `seed`: the local search's random choices; the same seed gives the same schedule.
+    - `seed`: the local search's random choices; the same seed gives the same schedule
+      unless the time limit cuts the search short (it then depends on the speed of the machine).
 
     Returns a `Schedule` whose `upper_bound` is a proven upper bound on the scheduled weight
     (equal to it when the weight is proven optimal).

@@ -492,57 +492,99 @@ class Search:
                     break
         return best
 
-    def improve_idle(self, deadline: float) -> None:
-        """Kempe-chain swaps between slots while the summed idle slots fall (or the deadline)."""
+    def improve_idle(self, deadline: float, *, perturb: bool = True) -> None:
+        """Kempe-chain swaps between slots while the summed idle slots fall; then, while time
+        remains, perturbation rounds (random swaps that do not add idle slots, then descent
+        again), keeping the best schedule seen."""
         movable = [
             not self.fixed[m] and not (m in self.prev_slot and self._slot[m] == self.prev_slot[m])
             for m in range(self.inst.n_meetings)
         ]
         scheduled = [m for m, s in enumerate(self._slot) if s >= 0 and movable[m]]
+        if not self._descent(deadline, movable, scheduled) or not perturb:
+            self.trail.clear()
+            return
+        best_idle = sum(_idle(mask) for mask in self.busy)
+        best_state = list(self._slot)
+        stale = 0
+        while stale < 30 and time.perf_counter() < deadline:
+            self._pass(deadline, movable, scheduled, focused=False, plateau=True)
+            self._descent(deadline, movable, scheduled)
+            idle = sum(_idle(mask) for mask in self.busy)
+            if idle < best_idle:
+                best_idle, best_state, stale = idle, list(self._slot), 0
+            else:
+                stale += 1
+        if sum(_idle(mask) for mask in self.busy) > best_idle:
+            self.load(best_state)
+        self.trail.clear()
+
+    def _descent(self, deadline: float, movable: list[bool], scheduled: list[int]) -> bool:
+        """Improving passes until none improves; False if the deadline stopped it."""
         # Focused passes first (only into a gap of one of the meeting's participants: that is
         # where its own participants can gain), then a full pass over every slot; repeat
         # while anything improves.
         focused = True
-        improved = True
-        while improved or focused:
-            if not improved:
-                focused = False
-            improved = False
-            self.rng.shuffle(scheduled)
-            for m in scheduled:
-                if time.perf_counter() > deadline:
-                    self.trail.clear()
-                    return
-                self._step()
-                gaps = 0
-                for p in self.parts[m]:
-                    mask = self.busy[p]
-                    if _idle(mask):
-                        low = mask & -mask
-                        gaps |= ((1 << mask.bit_length()) - low) & ~mask
-                if not gaps:
-                    # m's participants have no gaps; a swap could still help others in the
-                    # chain, but most gains come from meetings next to a gap.
-                    continue
-                a = self._slot[m]
-                candidates = self.allowed[m] & ~(1 << a)
-                if focused:
-                    candidates &= gaps
-                best: tuple[int, tuple[list[int], list[int], int, int]] | None = None
-                for b in _bits(candidates):
-                    delta = self._kempe(m, b, movable)
-                    if delta is not None and delta < 0 and (best is None or delta < best[0]):
-                        best = (delta, self._chain)
-                if best is not None:
-                    in_a, in_b, a, b = best[1]
-                    for y in in_a + in_b:
-                        self._set(y, -1)
-                    for y in in_a:
-                        self._set(y, b)
-                    for y in in_b:
-                        self._set(y, a)
-                    improved = True
-            self.trail.clear()
-            if improved and not focused:
+        while True:
+            improved = self._pass(deadline, movable, scheduled, focused=focused, plateau=False)
+            if time.perf_counter() > deadline:
+                return False
+            if improved:
                 focused = True
+            elif focused:
+                focused = False
+            else:
+                return True
+
+    def _pass(
+        self,
+        deadline: float,
+        movable: list[bool],
+        scheduled: list[int],
+        *,
+        focused: bool,
+        plateau: bool,
+    ) -> bool:
+        """One pass of Kempe-chain swaps over the scheduled meetings in random order; with
+        `plateau`, a random share of swaps that keep the idle slots equal is made too.
+        True if the idle slots fell."""
+        improved = False
+        self.rng.shuffle(scheduled)
+        for m in scheduled:
+            if time.perf_counter() > deadline:
+                break
+            self._step()
+            gaps = 0
+            for p in self.parts[m]:
+                mask = self.busy[p]
+                if _idle(mask):
+                    low = mask & -mask
+                    gaps |= ((1 << mask.bit_length()) - low) & ~mask
+            if not gaps and not plateau:
+                # m's participants have no gaps; a swap could still help others in the
+                # chain, but most gains come from meetings next to a gap.
+                continue
+            if plateau and self.rng.random() > 0.2:
+                continue
+            a = self._slot[m]
+            candidates = self.allowed[m] & ~(1 << a)
+            if focused:
+                candidates &= gaps
+            best: tuple[int, tuple[list[int], list[int], int, int]] | None = None
+            limit = 0 if plateau else -1
+            for b in _bits(candidates):
+                delta = self._kempe(m, b, movable)
+                if delta is not None and delta <= limit and (best is None or delta < best[0]):
+                    best = (delta, self._chain)
+            if best is not None:
+                in_a, in_b, a, b = best[1]
+                for y in in_a + in_b:
+                    self._set(y, -1)
+                for y in in_a:
+                    self._set(y, b)
+                for y in in_b:
+                    self._set(y, a)
+                if best[0] < 0:
+                    improved = True
         self.trail.clear()
+        return improved
