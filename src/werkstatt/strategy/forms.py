@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinLengthValidator
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -171,12 +172,16 @@ class RecommendationForm(forms.ModelForm):
             memberships__user=user,
             memberships__status=OrganisationMembership.Status.ACTIVE,
         ).distinct()
-        self.fields["title"].min_length = 5
-        self.fields["text"].min_length = 20
-        for name in ("title", "text"):
-            self.fields[name].error_messages["min_length"] = _(
-                "Please write at least %(limit_value)d characters (now %(show_value)d)."
+        for name, minimum in (("title", 5), ("text", 20)):
+            field = self.fields[name]
+            field.min_length = minimum
+            field.validators.append(
+                MinLengthValidator(
+                    minimum,
+                    _("Please write at least %(limit_value)d characters (now %(show_value)d)."),
+                )
             )
+            field.widget.attrs["minlength"] = str(minimum)
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
