@@ -166,7 +166,8 @@ def run_small(count: int, participants: int, time_limit: float, seed: int) -> No
         print(
             f"  #{k}: {n_meetings} meetings, {tables} tables: ours {ours.scheduled_weight:.0f}"
             f" (bound {ours.upper_bound}, optimal {ours.optimal}, idle {ours.idle_slots},"
-            f" idle proven {ours.idle_optimal}, {ours.seconds:.1f} s, {len(errors)} broken);"
+            f" proven idle >= {ours.idle_lower_bound}, {ours.seconds:.1f} s,"
+            f" {len(errors)} broken);"
             f" MILP alone {reference_weight:.0f} (optimal {reference.optimal},"
             f" {milp_seconds:.1f} s); greedy {greedy.scheduled_weight:.0f}"
             f" ({greedy.scheduled_weight / ours.scheduled_weight:.3f} of ours)"

@@ -405,6 +405,8 @@ def test_schedule_obeys_every_rule_and_is_optimal(data):
     assert schedule.upper_bound == pytest.approx(schedule.scheduled_weight)
     if schedule.idle_optimal:
         assert schedule.idle_slots == -best_idle
+    if schedule.idle_lower_bound is not None:
+        assert schedule.idle_lower_bound <= -best_idle <= schedule.idle_slots
 
 
 @SMALL

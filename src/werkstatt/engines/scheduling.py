@@ -116,7 +116,9 @@ class Schedule:
 
     `to_json()` gives the output of FORMATS.md §1. Beyond it: `optimal` (the weight is proven
     optimal), `idle_optimal` (with that weight, moves and idle slots are proven minimal too),
-    `moved` (meetings of `previous` not kept in their slot), `method` (what produced it).
+    `moved` (meetings of `previous` not kept in their slot), `method` (what produced it),
+    `idle_lower_bound` (a proven lower bound on the idle slots of any schedule of this weight,
+    from the exact model, when it ran without a previous schedule; else None).
     """
 
     assignments: list[Assignment]
@@ -129,6 +131,7 @@ class Schedule:
     idle_optimal: bool = False
     moved: int = 0
     method: str = ""
+    idle_lower_bound: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The output object of FORMATS.md §1."""
@@ -643,6 +646,7 @@ def schedule_meetings(
     n_vars = scheduling_milp.variable_count(inst, lock_slot)
     use_milp = exact if exact is not None else n_vars <= 60_000
     idle_optimal = False
+    idle_lower_bound: int | None = None
     if use_milp and not optimal and time.perf_counter() < deadline:
         report(0.35, "exact weight (MILP)")
         result = scheduling_milp.solve_weight(
@@ -673,8 +677,10 @@ def schedule_meetings(
             slot_of = second.slot_of
             method = "MILP"
         idle_optimal = optimal and second.optimal
+        if optimal and second.bound is not None:
+            idle_lower_bound = int(second.bound)
     report(1.0, "done")
-    return _build_schedule(
+    schedule = _build_schedule(
         inst,
         slot_of,
         lock_table,
@@ -685,6 +691,11 @@ def schedule_meetings(
         optimal=optimal,
         idle_optimal=idle_optimal,
     )
+    if idle_lower_bound is not None:
+        schedule.idle_lower_bound = idle_lower_bound
+    if schedule.idle_optimal:
+        schedule.idle_lower_bound = schedule.idle_slots
+    return schedule
 
 
 def _weight_of(inst: Instance, slot_of: Sequence[int]) -> float:

@@ -14,7 +14,8 @@
   free tables. Warm-started with the heuristic's schedule. HiGHS's dual bound is a proven bound
   (within its tolerances: with integral weights the gap is closed below 1, so "optimal" is
   exact; otherwise within an absolute 1e-6).
-- `solve_idle`: the same model with the weight held at least at the given value, minimising
+- `solve_idle`: the same model with the weight held at least at the given value (its `bound` is
+  a proven lower bound on the idle slots when there is no previous schedule), minimising
   K * (previous meetings not in their previous slot) + idle slots (K exceeds any possible idle
   sum, so this is lexicographic). Idle slots per participant p and slot s: b[p,s] >= busy in
   some slot <= s (monotone), e[p,s] >= busy in some slot >= s, g[p,s] >= b[p,s-1] + e[p,s+1]
@@ -481,7 +482,12 @@ def solve_idle(
     slot_of = None
     if info.primal_solution_status == 2:
         slot_of = _read(inst, lock_slot, model, h.getSolution().col_value)
-    return MilpResult(slot_of, None, h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+    # Without a previous schedule the objective is the idle count itself, so HiGHS's dual
+    # bound is a proven lower bound on the idle slots at this weight (they are whole numbers).
+    lower = None
+    if not prev_slot and info.mip_dual_bound is not None and math.isfinite(info.mip_dual_bound):
+        lower = float(max(0, math.ceil(info.mip_dual_bound - 1e-6)))
+    return MilpResult(slot_of, lower, h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
 
 def _fill_start(
