@@ -728,11 +728,12 @@ def _milp(
         lower += [-math.inf] * n
         upper_rows += [0.0] * n
         row += n
-    if d.max_partners is not None:
-        add(np.full(len(partners), row), y0 + np.arange(len(partners)), np.ones(len(partners)))
-        lower.append(-math.inf)
-        upper_rows.append(float(d.max_partners))
-        row += 1
+    # At least the fewest partners any consortium needs (a set cover bound, which the LP
+    # relaxation does not see by itself), at most max_partners.
+    add(np.full(len(partners), row), y0 + np.arange(len(partners)), np.ones(len(partners)))
+    lower.append(float(cover.total()))
+    upper_rows.append(float(d.max_partners) if d.max_partners is not None else math.inf)
+    row += 1
     for previous in nogoods:  # differ in at least min_changed steps
         cols = []
         for i, s in enumerate(previous):
@@ -814,7 +815,11 @@ def _milp(
         path.append(int(node_sup[i][k]))
     optimal = status == highspy.HighsModelStatus.kOptimal
     exact_cost = inst.cost(path)
-    proven = exact_cost if optimal else float(info.mip_dual_bound)
+    # HiGHS's bound is -inf if it stopped before its first relaxation: then the simple one
+    # (the partner-free chain plus the fewest partners) still holds.
+    simple = float(np.min(go[0])) + pc * cover.total()
+    dual = float(info.mip_dual_bound)
+    proven = exact_cost if optimal else max(simple, dual if math.isfinite(dual) else simple)
     return _Solution(tuple(path), exact_cost, optimal, min(proven, exact_cost)), False
 
 
