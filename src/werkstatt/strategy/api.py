@@ -233,7 +233,8 @@ class RecommendationViewSet(
             status=params.get("status", ""),
             kind=params.get("kind", ""),
         )
-        return filtered_recommendations(self.request.user, self.process(), filters)
+        qs = filtered_recommendations(self.request.user, self.process(), filters)
+        return qs.prefetch_related("sectors")
 
     def get_object(self) -> Recommendation:
         rec = get_object_or_404(

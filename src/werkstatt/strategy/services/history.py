@@ -71,7 +71,9 @@ def _tags(records: list[Any]) -> dict[tuple[int, str], list[str]]:
 
 def recommendation_versions(rec: Recommendation, page_number: Any = None) -> Page:
     """A page of versions, newest first, each with its changes against the version before."""
-    history = rec.history.order_by("-history_date", "-history_id")  # type: ignore[attr-defined]
+    history = rec.history.select_related("history_user").order_by(  # type: ignore[attr-defined]
+        "-history_date", "-history_id"
+    )
     page = Paginator(history, PAGE_SIZE).get_page(page_number)
     records = list(page.object_list)
     total = page.paginator.count

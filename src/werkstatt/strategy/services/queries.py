@@ -92,7 +92,7 @@ def list_ready(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     """What a list row shows, in a constant number of queries."""
     visible_comments = Q(comments__is_hidden=False)
     return (
-        qs.select_related("author", "author_organisation", "phase")
+        qs.select_related("process", "author", "author_organisation", "phase")
         .prefetch_related("action_fields", "regions")
         .annotate(comment_count=Count("comments", filter=visible_comments, distinct=True))
         .order_by("-created", "-pk")
@@ -149,12 +149,14 @@ def moderation_queue(process: Process) -> dict[str, Any]:
     return {
         "pending": list(
             process.recommendations.filter(moderation_state=Recommendation.ModerationState.PENDING)
-            .select_related("author", "author_organisation")
+            .select_related("process", "author", "author_organisation")
             .order_by("created", "pk")
         ),
         "reports": list(
             Report.objects.filter(process=process, state=Report.State.OPEN)
-            .select_related("reporter", "recommendation", "comment__recommendation")
+            .select_related(
+                "reporter", "recommendation__process", "comment__recommendation__process"
+            )
             .order_by("created", "pk")
         ),
         "unanswered": process.recommendations.filter(
