@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from werkstatt.accounts.models import SpaceRole
+from werkstatt.notifications.services import notify
 from werkstatt.strategy.models import Phase
 from werkstatt.strategy.services.queries import visible_processes
 
@@ -173,7 +177,7 @@ def do_add_statement(
             with transaction.atomic():
                 author = do_join(conversation, user) if not seed else None
                 now = timezone.now()
-                return Statement.objects.create(
+                statement = Statement.objects.create(
                     conversation=conversation,
                     number=next_number(conversation),
                     text=text,
@@ -182,9 +186,37 @@ def do_add_statement(
                     status=Status.ACCEPTED if accepted else Status.PENDING,
                     moderated_at=now if accepted else None,
                 )
+                if not accepted:
+                    transaction.on_commit(lambda: notify_moderators(conversation, user))
+                return statement
         except IntegrityError:
             continue
     raise ValidationError(_("The statement could not be saved; please try again."))
+
+
+def moderators_of(conversation: Conversation) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(
+            space_roles__space_id=conversation.phase.process.space_id,
+            space_roles__role=SpaceRole.Role.MODERATOR,
+        )
+        .distinct()
+    )
+
+
+def notify_moderators(conversation: Conversation, author: Any) -> None:
+    """Tell the process's moderators that a statement awaits them."""
+    notify(
+        moderators_of(conversation),
+        verb="opinions.statement_pending",
+        title=format_lazy(
+            gettext_lazy("A new statement awaits moderation in “{}”"), conversation.title
+        ),
+        url=reverse("opinions:moderation", kwargs={"slug": conversation.slug}),
+        actor=author,
+        target=conversation,
+    )
 
 
 @transaction.atomic
