@@ -84,9 +84,16 @@ def _highs(deadline: float | None) -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
     if deadline is not None:
-        # HiGHS checks its clock between steps and may overrun a little, more so on a busy
-        # machine: leave it a margin.
-        h.setOptionValue("time_limit", max(0.05, 0.92 * (deadline - time.perf_counter())))
+        # HiGHS's own time limit starts with its run and can overrun on a busy machine: the
+        # interrupt callbacks stop the simplex and the branch and bound at our deadline too.
+        h.setOptionValue("time_limit", max(0.05, 0.95 * (deadline - time.perf_counter())))
+
+        def stop(event: highspy.HighsCallbackEvent) -> None:
+            if time.perf_counter() > deadline:
+                event.interrupt()
+
+        h.cbSimplexInterrupt.subscribe(stop)
+        h.cbMipInterrupt.subscribe(stop)
     return h
 
 
