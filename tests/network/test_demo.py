@@ -40,6 +40,8 @@ def run_demo(*args: str, **options) -> str:
     from io import StringIO
 
     out = StringIO()
+    # The network's own demo; the apps' demos are tested in their apps (tests/*/test_demo.py).
+    options.setdefault("network_only", True)
     call_command("demo", *args, stdout=out, **options)
     return out.getvalue()
 

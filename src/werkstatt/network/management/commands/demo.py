@@ -8,11 +8,14 @@ demo accounts for every role. `--if-empty` does nothing when any organisation ex
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import time
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from werkstatt.network import demo
@@ -30,6 +33,16 @@ APP_DEMOS = (
     "events",
     "matchmaking",
 )
+
+
+@contextlib.contextmanager
+def mail_backend(backend: str) -> Iterator[None]:
+    previous = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = backend
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = previous
 
 
 def app_demo_modules() -> list[Any]:
@@ -72,6 +85,11 @@ class Command(BaseCommand):
             action="store_true",
             help="do not refresh the search index (for tests)",
         )
+        parser.add_argument(
+            "--network-only",
+            action="store_true",
+            help="only the network and the accounts, not the processes, supply, events (for tests)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["organisations"]
@@ -81,10 +99,11 @@ class Command(BaseCommand):
             self.stdout.write("Organisations exist already; no demo data generated (--if-empty).")
             return
         say = self.stdout.write
+        app_demos = [] if options["network_only"] else app_demo_modules()
         if options["reset"]:
             started = time.monotonic()
             say("Deleting the demo organisations and accounts …")
-            for module in reversed(app_demo_modules()):
+            for module in reversed(app_demos):
                 module.delete_demo(report=say)
             organisations, users = demo.delete_demo(report=say)
             say(
@@ -104,8 +123,12 @@ class Command(BaseCommand):
                 + (f"; search index in {result.index_seconds:.1f} s." if result.indexed else ".")
             )
         )
-        for module in app_demo_modules():
-            module.build_demo(seed=options["seed"], report=say)
+        # The demo's notifications stay on the platform: no e-mail to made-up addresses.
+        with mail_backend("django.core.mail.backends.dummy.EmailBackend"):
+            for module in app_demos:
+                started = time.monotonic()
+                module.build_demo(seed=options["seed"], report=say)
+                say(f"  ({module.__name__} in {time.monotonic() - started:.1f} s)")
         say("")
         say(
             self.style.WARNING(
