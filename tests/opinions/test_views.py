@@ -291,3 +291,24 @@ def test_list_and_detail_agree_on_visibility():
             assert (conversation in listed) == person.has_perm(
                 "opinions.view_conversation", conversation
             ), (person, conversation.phase.visibility, conversation.phase.process.status)
+
+
+def test_your_votes_can_be_changed_from_the_list(voter, conversation, member):
+    for i in range(2):
+        StatementFactory(conversation=conversation, number=i)
+    voter.post(url("vote", conversation), {"statement": 0, "value": "1"})
+    page = voter.get(url("conversation", conversation)).content.decode()
+    assert "Your vote so far (1)" in page
+    voter.post(url("vote", conversation), {"statement": 0, "value": "0"})
+    assert Vote.objects.get().value == 0
+    assert Vote.objects.count() == 1
+
+
+def test_moderators_find_where_to_start_a_conversation(client):
+    phase = PhaseFactory(name="Kontroverse Thesen sammeln")
+    client.force_login(moderator_of(phase.process))
+    page = client.get(reverse("opinions:index")).content.decode()
+    assert reverse("opinions:conversation_create", kwargs={"phase": phase.pk}) in page
+    client.force_login(member_of(phase.process))
+    page = client.get(reverse("opinions:index")).content.decode()
+    assert "Kontroverse Thesen sammeln" not in page

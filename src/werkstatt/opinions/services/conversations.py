@@ -70,6 +70,34 @@ def visible_conversations(user: Any) -> QuerySet[Conversation]:
     return qs.filter(shown)
 
 
+def moderated_phases(user: Any, limit: int = 20) -> list[Phase]:
+    """Phases in which the user may start a conversation (moderators of their process)."""
+    if not user.is_authenticated:
+        return []
+    phases = Phase.objects.select_related("process").order_by("-process__start_date", "start_date")
+    if not user.is_superuser:
+        phases = phases.filter(
+            process__space__roles__user=user,
+            process__space__roles__role=SpaceRole.Role.MODERATOR,
+        )
+    return list(phases[:limit])
+
+
+def my_vote_list(conversation: Conversation, user: Any) -> list[Vote]:
+    """The user's votes on accepted statements, in the statements' order (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Vote.objects.filter(
+            participant__conversation=conversation,
+            participant__user=user,
+            statement__status=Status.ACCEPTED,
+        )
+        .select_related("statement")
+        .order_by("statement__number")
+    )
+
+
 def accepted_statements(conversation: Conversation) -> QuerySet[Statement]:
     return conversation.statements.filter(status=Status.ACCEPTED)
 

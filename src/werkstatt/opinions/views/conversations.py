@@ -65,7 +65,11 @@ def _is_htmx(request: HttpRequest) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     conversations = services.visible_conversations(request.user).order_by("-created", "-pk")
     page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "opinions/index.html", {"page_obj": page})
+    return render(
+        request,
+        "opinions/index.html",
+        {"page_obj": page, "moderated_phases": services.moderated_phases(request.user)},
+    )
 
 
 # --- voting -----------------------------------------------------------------------------------
@@ -106,6 +110,7 @@ def conversation_detail(request: HttpRequest, conversation: Conversation) -> Htt
             "can_add_statement": user.has_perm("opinions.add_statement", conversation),
             "can_moderate": user.has_perm("opinions.moderate_conversation", conversation),
             "can_join": user.has_perm("strategy.join_process", conversation.phase.process),
+            "my_votes": services.my_vote_list(conversation, user),
             "my_pending": Statement.objects.filter(
                 conversation=conversation,
                 author__user=user,
