@@ -85,6 +85,7 @@ def test_each_organisation_is_placed_at_its_site_nearest_the_buyer():
         sites=[LEIPZIG, PIRNA],
         certs=["ISO 9001"],
     )
+    org("Schweißerei", ["fuegen.schweissen"], sites=[DRESDEN])  # serves no step: left out
     demand, ids = engine_input(DemandSpec([CHAIN[1]], *DRESDEN))
     (supplier,) = demand.suppliers
     assert ids[supplier.id] == both.pk

@@ -28,7 +28,8 @@ from werkstatt.network.models import Organisation
 
 from .ranking import DemandSpec, candidate_directory, visible_positions
 
-DEFAULT_TIME_LIMIT = 5.0
+# Seconds per proposal: a page waits for the best and the alternatives.
+DEFAULT_TIME_LIMIT = 2.0
 
 
 @dataclass
@@ -108,15 +109,26 @@ def engine_input(
     suppliers: list[Supplier] = []
     ids: dict[str, int] = {}
     lat0, lon0 = demand_spec.lat, demand_spec.lon
-    for position in visible_positions(directory, demand_spec, viewer).tolist():
+    # Candidates with a capability key that serves some step (vectorised over the copy).
+    serving = np.array(
+        [
+            any(k == st.capability or k.startswith(st.capability + ".") for st in steps)
+            for k in table.cap_keys
+        ],
+        dtype=bool,
+    )
+    hits = np.concatenate([[0], np.cumsum(serving[table.cap_codes])]) if len(serving) else None
+    positions = visible_positions(directory, demand_spec, viewer)
+    if hits is None:
+        positions = positions[:0]
+    else:
+        serves = hits[table.cap_start[1:]] - hits[table.cap_start[:-1]] > 0
+        positions = positions[serves[positions]]
+    for position in positions.tolist():
         caps = frozenset(
             table.cap_keys[c]
             for c in table.cap_codes[table.cap_start[position] : table.cap_start[position + 1]]
         )
-        if not any(
-            c == st.capability or c.startswith(st.capability + ".") for st in steps for c in caps
-        ):
-            continue
         s0, s1 = table.site_start[position], table.site_start[position + 1]
         if s1 == s0:
             continue
