@@ -296,7 +296,7 @@ conversations = st.builds(
     coverage=st.floats(0.5, 1.0),
 )
 fast = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],

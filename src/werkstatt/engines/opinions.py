@@ -1036,7 +1036,11 @@ def _representative(
             return []
         best = max(voted, key=lambda i: (max(rat[i], rdt[i]), -i))
         return [finalise(best)]
-    ranked = sorted((i for i in sufficient if i != best_agree), key=lambda i: (-metric(i), i))
+    # Exact ties (equal figures): agrees first, as Polis shows them, then canonical order.
+    ranked = sorted(
+        (i for i in sufficient if i != best_agree),
+        key=lambda i: (-metric(i), 0 if rat[i] > rdt[i] else 1, i),
+    )
     chosen = ([best_agree] if best_agree is not None else []) + ranked
     chosen = chosen[:MAX_REPRESENTATIVE]
     result = [finalise(i) for i in chosen]
