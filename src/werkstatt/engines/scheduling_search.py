@@ -71,6 +71,9 @@ class Search:
         self.busy = [0] * inst.n_participants
         self.count = [0] * self.S
         self.members: list[set[int]] = [set() for _ in range(self.S)]
+        # The same as lists, for cheap random picks; position[m] is m's index in its list.
+        self.member_list: list[list[int]] = [[] for _ in range(self.S)]
+        self.position = [-1] * inst.n_meetings
         self.trail: list[tuple[int, int]] = []
         self.total = 0.0
         self.budget = 0
@@ -105,6 +108,13 @@ class Search:
                 self.busy[p] &= ~bit
             self.count[old] -= 1
             self.members[old].discard(m)
+            # Remove from the slot's list by swapping with its last element.
+            listed = self.member_list[old]
+            i = self.position[m]
+            last = listed.pop()
+            if last != m:
+                listed[i] = last
+                self.position[last] = i
             self.total -= self.w[m]
         if s >= 0:
             bit = 1 << s
@@ -113,6 +123,8 @@ class Search:
                 self.busy[p] |= bit
             self.count[s] += 1
             self.members[s].add(m)
+            self.position[m] = len(self.member_list[s])
+            self.member_list[s].append(m)
             self.total += self.w[m]
         self._slot[m] = s
         self._dirty.add(old)
@@ -247,9 +259,11 @@ class Search:
             if depth <= 0:
                 self._undo(mark)
                 return False
-            candidates = [c for c in self.members[s] if not self.frozen[c] and c not in chain]
+            listed = self.member_list[s]
+            picks = {listed[self.rng.randrange(len(listed))] for _ in range(min(6, len(listed)))}
+            candidates = [c for c in sorted(picks) if not self.frozen[c] and c not in chain]
             moved = False
-            for c in self.rng.sample(candidates, min(6, len(candidates))):
+            for c in candidates:
                 self._set(c, -1)
                 free = self._free(c) & ~(1 << s)
                 if free:
@@ -471,13 +485,15 @@ class Search:
         self, source: int, target: int, seen: set[int], movable: list[bool]
     ) -> tuple[int, int] | None:
         """A meeting of slot `source` outside the chain that can move to `target` on its own
-        (allowed, participants free there), the one adding the fewest idle slots among a
-        sample; with that change."""
+        (allowed, participants free there): the first of a small random sample that adds no
+        idle slots, else the one adding the fewest; with that change."""
         bit_t = 1 << target
         best: tuple[int, int] | None = None
-        members = self.members[source]
-        sample = self.rng.sample(sorted(members), min(40, len(members)))
-        for c in sample:
+        listed = self.member_list[source]
+        if not listed:
+            return None
+        for _ in range(min(16, len(listed))):
+            c = listed[self.rng.randrange(len(listed))]
             if c in seen or not movable[c] or not self.allowed[c] & bit_t:
                 continue
             if any(self.busy[p] & bit_t for p in self.parts[c]):
@@ -488,7 +504,7 @@ class Search:
                 change += _idle(mask ^ (1 << source) ^ bit_t) - _idle(mask)
             if best is None or change < best[1]:
                 best = (c, change)
-                if change < 0:
+                if change <= 0:
                     break
         return best
 
