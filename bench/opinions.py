@@ -192,12 +192,14 @@ def _child(engine: str, participants: int, statements: int, votes: int, queue) -
     base = _rss_mb()
     _reset_peak()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if engine == "ours":
         result = analyse(data)
         groups = result.participants
     else:
         groups = reddwarf_groups(data, ())
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak = _peak_rss_mb()
     ids = [p for p, g in groups.items() if g is not None]
     ari = adjusted_rand_index([planted[p] for p in ids], [groups[p] for p in ids])
@@ -205,6 +207,8 @@ def _child(engine: str, participants: int, statements: int, votes: int, queue) -
         {
             "engine": engine,
             "seconds": seconds,
+            "cpu_seconds": cpu,
+            "load": os.getloadavg()[0],
             "peak_mb": peak,
             "input_mb": base,
             "ari_planted": ari,
@@ -239,7 +243,8 @@ def speed(participants: int, statements: int, votes: int, small: int, timeout: f
             return
         print(
             f"{row['engine']:9} {row['participants']:6d} x {row['statements']:5d}, "
-            f"{row['votes']:9,d} votes: {row['seconds']:7.2f} s, peak RSS "
+            f"{row['votes']:9,d} votes: {row['seconds']:6.2f} s ({row['cpu_seconds']:.2f} s CPU, "
+            f"load {row['load']:.1f}), peak RSS "
             f"{row['peak_mb']:7.0f} MB (input list {row['input_mb']:.0f} MB), "
             f"{row['groups']} groups, ARI to planted {row['ari_planted']:.3f}"
         )
@@ -291,5 +296,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     sys.exit(main(sys.argv[1:]))
