@@ -145,3 +145,24 @@ def test_next_statement_walks_through_all_once(conversation, member):
     participant = services.participant_of(conversation, member)
     assert analysis.next_statement(conversation, participant) is None
     assert set(shown) == set(statements)
+
+
+def test_own_data_for_the_download_and_account_deletion_keeps_totals(conversation, member):
+    from werkstatt.opinions.services.privacy import user_data
+
+    statement = StatementFactory(conversation=conversation, number=0, text="Mehr Tarifbindung.")
+    services.do_vote(conversation, member, statement, -1)
+    services.do_add_statement(conversation, member, "Meine eigene These.")
+    other = StatementFactory(conversation=conversation, number=10)
+    from tests.factories import UserFactory
+
+    services.do_vote(conversation, UserFactory(), other, 1)  # someone else's: not in mine
+    data = user_data(member)
+    assert len(data) == 1
+    assert data[0]["votes"] == [
+        {"statement": "Mehr Tarifbindung.", "vote": -1, "voted": data[0]["votes"][0]["voted"]}
+    ]
+    assert [s["text"] for s in data[0]["statements"]] == ["Meine eigene These."]
+    member.delete()
+    assert Vote.objects.count() == 2  # the votes stay, without the person
+    assert Participant.objects.filter(user__isnull=True).count() == 1
