@@ -329,6 +329,8 @@ JOBS_MODE = os.environ.get("WERKSTATT_JOBS_MODE", "thread")
 # failed after JOBS_MAX_ATTEMPTS attempts).
 JOBS_STALE_MINUTES = float(os.environ.get("WERKSTATT_JOBS_STALE_MINUTES", "10"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("WERKSTATT_JOBS_MAX_ATTEMPTS", "3"))
+# Opinion maps: seconds between two background analyses of one conversation (debounce).
+OPINIONS_ANALYSIS_INTERVAL = float(os.environ.get("WERKSTATT_OPINIONS_ANALYSIS_INTERVAL", "30"))
 
 CACHES = {
     "default": {
