@@ -121,6 +121,11 @@ class UpdateForm(forms.ModelForm):
         fields = ["date", "text"]
         widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].required = False
+        self.fields["date"].help_text = _("Empty: today.")
+
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"), choices=ReportFile.Kind.choices)
