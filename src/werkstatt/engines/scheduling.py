@@ -24,7 +24,8 @@ How (see `scheduling_search` and `scheduling_milp`):
   cannot make it too small;
 - a schedule: a greedy in the order of that LP's solution, then insertion by depth-limited chains of
   relocations (ejection chains) and weight-improving evictions, then idle-slot compaction by
-  Kempe-chain swaps between pairs of slots, which never change the set of scheduled meetings;
+  Kempe-chain swaps between pairs of slots with perturbation rounds while time remains, which
+  never change the set of scheduled meetings;
 - on instances small enough (by default up to 60,000 meeting-slot variables; 300 participants with
   a few meetings each are well within), the exact MILP with HiGHS for the weight (warm-started
   with the heuristic's schedule); up to 6,000 variables also the exact MILP for moves and idle

@@ -13,8 +13,10 @@ through `_set`, which records it on a trail so that a failed chain of moves is u
   weight grows. Meetings kept from `previous` are frozen in a first round.
 - `improve_idle`: Kempe-chain swaps: take a meeting in slot a and a slot b, close the set of
   meetings in a and b that share participants, swap the whole set between a and b. The swap is
-  always conflict-free; it is made when availability and table counts allow it and the summed idle
-  slots fall. It never changes which meetings are scheduled, nor moves locked or kept ones.
+  always conflict-free; it is made when availability and table counts allow it (a full slot is
+  balanced by a filler meeting moving the other way) and the summed idle slots fall. When no swap
+  improves, perturbation rounds (swaps that keep the sum) and descent again, the best kept. It
+  never changes which meetings are scheduled, nor moves locked or kept ones.
 """
 
 from __future__ import annotations
