@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from ..services import conversations as services
 from .conversations import GET, GET_POST, conversation_view
 
 MODERATE = "opinions.moderate_conversation"
+PAGE_SIZE = 50
 
 
 @GET_POST
@@ -86,19 +88,15 @@ def moderation(request: HttpRequest, conversation: Conversation) -> HttpResponse
         else:
             messages.success(request, _("The statement has been added."))
             return redirect("opinions:moderation", slug=conversation.slug)
-    statements = list(
-        conversation.statements.select_related("author__user").order_by("-status", "number")
+    pending = list(
+        conversation.statements.filter(status=Statement.Status.PENDING).order_by("number")[:100]
     )
-    pending = [s for s in statements if s.status == Statement.Status.PENDING]
+    others = conversation.statements.exclude(status=Statement.Status.PENDING).order_by("number")
+    page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "opinions/moderation.html",
-        {
-            "conversation": conversation,
-            "form": form,
-            "pending": pending,
-            "statements": [s for s in statements if s.status != Statement.Status.PENDING],
-        },
+        {"conversation": conversation, "form": form, "pending": pending, "page_obj": page},
     )
 
 
