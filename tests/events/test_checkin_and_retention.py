@@ -136,3 +136,40 @@ def test_anonymise_after_the_retention_period_keeps_counts_and_drops_people(caps
     assert stays.name == "Jens Uhlig" and stays.user is not None
     # Once only.
     assert anonymise_registrations() == []
+
+
+def test_the_jobs_run_the_same_services(mailoutbox):
+    from werkstatt.jobs.models import Job
+    from werkstatt.jobs.services import enqueue
+
+    now = timezone.now()
+    RegistrationFactory(event=EventFactory(starts_at=now + timedelta(hours=3)))
+    old = EventFactory(starts_at=now - timedelta(days=100), retention_days=10)
+    RegistrationFactory(event=old)
+    reminders = enqueue("events.send_reminders", {})
+    anonymise = enqueue("events.anonymise_registrations", {})
+    reminders.refresh_from_db()
+    anonymise.refresh_from_db()
+    assert reminders.status == Job.Status.SUCCEEDED and reminders.result == {"sent": 1}
+    assert anonymise.result == {"events": [old.slug]}
+    assert len(mailoutbox) == 1
+
+
+def test_deleting_an_account_frees_its_seat_and_forgets_its_registrations(mailoutbox):
+    from werkstatt.accounts.services import do_delete_account
+
+    event = EventFactory(capacity=1)
+    past = EventFactory(starts_at=timezone.now() - timedelta(days=5))
+    leaving = UserFactory(name="Jens Uhlig")
+    seat = RegistrationFactory(event=event, user=leaving, name="Jens Uhlig")
+    attended = RegistrationFactory(event=past, user=leaving, name="Jens Uhlig")
+    Feedback.objects.create(event=past, user=leaving, rating=5)
+    waiting = RegistrationFactory(event=event, status=Status.WAITING, waiting_since=timezone.now())
+    do_delete_account(leaving)
+    seat.refresh_from_db()
+    attended.refresh_from_db()
+    waiting.refresh_from_db()
+    assert seat.status == Status.CANCELLED and seat.name == "" and seat.user is None
+    assert attended.status == Status.CONFIRMED and attended.name == "" and attended.anonymised
+    assert waiting.status == Status.CONFIRMED
+    assert Feedback.objects.get(event=past).user is None

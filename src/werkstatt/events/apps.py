@@ -6,3 +6,18 @@ class EventsConfig(AppConfig):
     name = "werkstatt.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        # Deleting an account (DSGVO) frees its seats and forgets its registrations' personal
+        # data; the accounts app does not know about events, so events listens.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        from .services.registration import forget_person
+
+        def forget(sender, instance, **kwargs) -> None:
+            forget_person(instance)
+
+        pre_delete.connect(
+            forget, sender=get_user_model(), weak=False, dispatch_uid="events.forget_person"
+        )

@@ -188,10 +188,13 @@ def fill_free_seats(event: Event) -> list[Registration]:
 
 
 @transaction.atomic
-def do_cancel_registration(registration: Registration, by: Any = None) -> list[Registration]:
+def do_cancel_registration(
+    registration: Registration, by: Any = None, *, notify: bool = True
+) -> list[Registration]:
     """Cancel; if it held a seat, the first on the waiting list moves up at once.
 
     Returns the registrations that moved up. Cancelling twice, or after check-in, is refused.
+    `notify=False` sends the person no cancellation mail (their account is being deleted).
     """
     event = _lock(registration.event)
     current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -210,8 +213,24 @@ def do_cancel_registration(registration: Registration, by: Any = None) -> list[R
     current.cancelled_at = timezone.now()
     current.save(update_fields=["status", "cancelled_at"])
     registration.status, registration.cancelled_at = current.status, current.cancelled_at
-    send_on_commit("cancelled", current)
+    if notify:
+        send_on_commit("cancelled", current)
     return fill_free_seats(event) if had_seat else []
+
+
+@transaction.atomic
+def forget_person(user: Any) -> None:
+    """Before an account is deleted: give up its seats and places (the waiting list moves up)
+    and blank the name, organisation and answers on all its registrations. Counts stay."""
+    active = Registration.objects.filter(user=user).exclude(status=Status.CANCELLED)
+    for registration in active.filter(checked_in_at__isnull=True).select_related("event"):
+        if registration.event.ends_at > timezone.now():
+            do_cancel_registration(registration, user, notify=False)
+    Answer.objects.filter(registration__user=user).delete()
+    Registration.objects.filter(user=user).update(
+        user=None, name="", organisation=None, organisation_name="", anonymised=True
+    )
+    Feedback.objects.filter(user=user).update(user=None)
 
 
 # --- check-in -----------------------------------------------------------------------------------
@@ -352,6 +371,7 @@ __all__ = [
     "do_give_feedback",
     "do_register",
     "fill_free_seats",
+    "forget_person",
     "registration_counts",
     "registration_window",
     "send_reminders",
