@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from werkstatt.engines import scheduling_milp
+from werkstatt.engines import scheduling, scheduling_milp
 from werkstatt.engines.scheduling import (
     Assignment,
     InstanceError,
@@ -452,6 +452,12 @@ def test_locked_meetings_never_move(data, rnd):
             assert Assignment(meeting, slot, table) in schedule.assignments
         if exact:
             assert schedule.scheduled_weight == pytest.approx(brute_force(data, locked)[0])
+        # Never worse than first fit after the same locks.
+        inst = parse_instance(data)
+        lock_slot = {inst.meeting_ids.index(m): inst.slot_ids.index(s) for m, s, _ in locked}
+        first_fit = scheduling._first_fit(inst, lock_slot)
+        first_fit_weight = sum(inst.weights[m] for m, s in enumerate(first_fit) if s >= 0)
+        assert schedule.scheduled_weight >= first_fit_weight - 1e-9
 
 
 @SMALL
