@@ -314,6 +314,10 @@ SPECTACULAR_SETTINGS = {
         "CooperationOfferStatusEnum": "werkstatt.supply.models.CooperationOffer.Status",
         "CooperationOfferKindEnum": "werkstatt.supply.models.CooperationOffer.Kind",
         "CooperationOfferVisibilityEnum": ["public", "members"],
+        "PhaseVisibilityEnum": "werkstatt.strategy.models.Phase.Visibility",
+        "ProcessStatusEnum": "werkstatt.strategy.models.Process.Status",
+        "RecommendationStatusEnum": "werkstatt.strategy.models.Recommendation.Status",
+        "RecommendationKindEnum": "werkstatt.strategy.models.Recommendation.Kind",
     },
     # Redoc from our own static files (drf-spectacular-sidecar): no CDN, works offline and
     # under the CSP (the docs view in network/api.py relaxes only what Redoc needs).

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -163,6 +165,10 @@ def get_process(request: Any, slug: str) -> Process:
     return process
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("List the processes you may see")),
+    retrieve=extend_schema(summary=_("A process with its action fields")),
+)
 class ProcessViewSet(UserLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Processes the caller may see."""
 
@@ -184,6 +190,7 @@ class ProcessViewSet(UserLanguageMixin, viewsets.ReadOnlyModelViewSet):
         return get_process(self.request, self.kwargs["slug"])
 
 
+@extend_schema_view(list=extend_schema(summary=_("The phases of a process you may see")))
 class PhaseViewSet(UserLanguageMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
     """The phases of a process the caller may see."""
 
@@ -198,6 +205,20 @@ class PhaseViewSet(UserLanguageMixin, viewsets.GenericViewSet, mixins.ListModelM
         return Response(PhaseSerializer(phases, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List recommendations and theses"),
+        parameters=[
+            OpenApiParameter("action_field", int, description=_("Action field id")),
+            OpenApiParameter("region", str, description=_("District (official key)")),
+            OpenApiParameter("sector", str, description=_("Sector (WZ 2008 code)")),
+            OpenApiParameter("status", str, enum=Recommendation.Status.values),
+            OpenApiParameter("kind", str, enum=Recommendation.Kind.values),
+        ],
+    ),
+    retrieve=extend_schema(summary=_("A recommendation or thesis")),
+    create=extend_schema(summary=_("Propose a recommendation or thesis")),
+)
 class RecommendationViewSet(
     UserLanguageMixin,
     mixins.ListModelMixin,
@@ -256,6 +277,10 @@ class RecommendationViewSet(
         return Response(self.get_serializer(rec).data, status=201)
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("The comments of a recommendation")),
+    create=extend_schema(summary=_("Comment on a recommendation or reply to a comment")),
+)
 class CommentViewSet(
     UserLanguageMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
