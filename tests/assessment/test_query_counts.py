@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.assessment.factories import assessment_process, participant
-from tests.strategy.factories import ActionFieldFactory, RecommendationFactory
+from tests.strategy.factories import ActionFieldFactory, RecommendationFactory, add_role
 from werkstatt.assessment.services.comparisons import do_compare
 from werkstatt.assessment.services.criteria import criteria_of
 from werkstatt.assessment.services.ratings import do_rate
@@ -76,3 +76,16 @@ def test_list_pages_make_as_many_queries_for_three_items_as_for_one(client, name
     client.get(url)
     three = count(client, url)
     assert three == one, f"{name}: {one} queries for 1 item, {three} for 3"
+
+
+def test_index_makes_as_many_queries_for_three_processes_as_for_one(client):
+    member = participant(assessment_process())
+    client.force_login(member)
+    url = reverse("assessment:index")
+    client.get(url)
+    one = count(client, url)
+    for _ in range(2):
+        add_role(member, assessment_process())
+    client.get(url)
+    three = count(client, url)
+    assert three == one, f"{one} queries for 1 process, {three} for 3"

@@ -222,3 +222,46 @@ def test_overview_marks_what_i_rated(client, process, recs, member):
     assert body.count('badge--success">') >= 1
     assert reverse("assessment:rate", kwargs={"slug": process.slug, "pk": recs[0].pk}) in body
     assert len(recommendations(process, 0)) == 0
+
+
+def test_start_page_list_agrees_with_the_rules(process):
+    from tests.factories import SpaceFactory, SpaceRoleFactory
+    from tests.strategy.factories import add_role
+    from werkstatt.accounts.models import Space, SpaceRole
+    from werkstatt.assessment import rules
+
+    members_only = ProcessFactory(slug="intern")
+    PhaseFactory(process=members_only, allows_rate=True, visibility=Phase.Visibility.MEMBERS)
+    board = SpaceFactory(kind=Space.Kind.BOARD)
+    board_only = ProcessFactory(slug="gremium", board_space=board)
+    PhaseFactory(process=board_only, allows_prioritise=True, visibility=Phase.Visibility.BOARD)
+    later = ProcessFactory(slug="spaeter")
+    PhaseFactory(
+        process=later, allows_rate=True, start_date=later.end_date, end_date=later.end_date
+    )
+    draft = ProcessFactory(slug="entwurf", status="draft")
+    PhaseFactory(process=draft, allows_rate=True)
+    member = UserFactory()
+    add_role(member, members_only)
+    board_member = UserFactory()
+    SpaceRoleFactory(user=board_member, space=board, role=SpaceRole.Role.BOARD_MEMBER)
+    moderator = UserFactory()
+    add_role(moderator, draft, SpaceRole.Role.MODERATOR)
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import SuperuserFactory
+
+    everyone = [AnonymousUser(), UserFactory(), member, board_member, moderator, SuperuserFactory()]
+    all_processes = [process, members_only, board_only, later, draft]
+    for person in everyone:
+        listed = set(results.assessment_processes(person).values_list("slug", flat=True))
+        expected = {
+            p.slug
+            for p in all_processes
+            if rules.assessment_phases(p) and rules.sees_results(person, p)
+        }
+        assert listed == expected, person
+    assert set(results.assessment_processes(member).values_list("slug", flat=True)) == {
+        process.slug,
+        "intern",
+    }

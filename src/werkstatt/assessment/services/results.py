@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache as django_cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
+from werkstatt.accounts.models import SpaceRole
 from werkstatt.engines.prioritisation import (
     GroupRanks,
     PairwiseSummary,
@@ -30,8 +32,8 @@ from werkstatt.engines.prioritisation import (
     summarise_ratings,
 )
 from werkstatt.network.models import Region
-from werkstatt.strategy.models import Process, Recommendation
-from werkstatt.strategy.services.queries import visible_recommendations
+from werkstatt.strategy.models import Phase, Process, Recommendation
+from werkstatt.strategy.services.queries import visible_processes, visible_recommendations
 
 from ..models import (
     SCALE_MAX,
@@ -44,6 +46,32 @@ from ..models import (
 )
 
 TILES_FILE = Path(__file__).resolve().parent.parent / "data" / "district_tiles.json"
+
+
+def assessment_processes(user: Any) -> QuerySet[Process]:
+    """The processes whose results the person may see (rules.sees_results as a queryset filter,
+    so that the start page costs the same for one process as for many): visible processes with
+    a started phase that allows rating or prioritising and is visible to the person."""
+    phases = Phase.objects.filter(
+        process=OuterRef("pk"), start_date__lte=timezone.localdate()
+    ).filter(Q(allows_rate=True) | Q(allows_prioritise=True))
+    qs = visible_processes(user)
+    if not (user.is_authenticated and user.is_superuser):
+        shown = Q(visibility=Phase.Visibility.PUBLIC)
+        if user.is_authenticated:
+            roles = SpaceRole.objects.filter(user=user)
+            spaces = roles.values("space_id")
+            board = roles.filter(role=SpaceRole.Role.BOARD_MEMBER).values("space_id")
+            moderated = roles.filter(role=SpaceRole.Role.MODERATOR).values("space_id")
+            shown |= Q(visibility=Phase.Visibility.MEMBERS) & (
+                Q(process__space_id__in=spaces) | Q(process__board_space_id__in=board)
+            )
+            shown |= Q(visibility=Phase.Visibility.BOARD) & (
+                Q(process__space_id__in=board) | Q(process__board_space_id__in=board)
+            )
+            shown |= Q(process__space_id__in=moderated)
+        phases = phases.filter(shown)
+    return qs.filter(Exists(phases)).order_by("-start_date", "title")
 
 
 def candidates(user: Any, process: Process) -> dict[int, str]:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from werkstatt.strategy import rules as sr
 from werkstatt.strategy.models import Phase, Process, Recommendation
-from werkstatt.strategy.services.queries import prefetch_phases, visible_processes
+from werkstatt.strategy.services.queries import prefetch_phases
 
 from .. import rules
 from ..forms import ComparisonForm, RatingForm
@@ -92,11 +92,7 @@ def _context(request: HttpRequest, process: Process, **extra: Any) -> dict[str, 
 
 @GET
 def index(request: HttpRequest) -> HttpResponse:
-    processes = [
-        p
-        for p in prefetch_phases(visible_processes(request.user))
-        if rules.assessment_phases(p) and rules.sees_results(request.user, p)
-    ]
+    processes = prefetch_phases(results.assessment_processes(request.user))
     page = Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assessment/index.html", {"page_obj": page})
 
