@@ -4,10 +4,12 @@ Participants agree (1), disagree (-1) or pass (0) on short statements. `analyse`
 Polis (compdemocracy/polis, `math/src/polismath/math`: conversation, pca, clusters, repness, stats):
 
 1. The vote matrix, participant x statement, sparse: a changed vote counts with its latest value;
-   moderated-out statements are left out. A pass is a vote (0); a statement not seen is missing.
-2. Who is clustered ("in the conversation"): participants with at least min(7, statements) votes;
-   while fewer than 15 qualify, the most active voters are added (ties at the boundary all in,
-   so that the choice does not depend on how participants happen to be labelled).
+   moderated-out statements are left out (Polis keeps their columns, zeroed: so they still count
+   in the projection's scaling, step 4). A pass is a vote (0); a statement not seen is missing.
+2. Who is clustered ("in the conversation"): participants with at least min(7, statements) votes,
+   replayed along the vote times as Polis's sticky set (someone who voted on all of the first
+   three statements is in); while fewer than 15 qualify, the most active voters are added (ties
+   at the boundary all in, so that the choice does not depend on labels).
 3. PCA to two components of the matrix with missing votes imputed by the column mean, over all
    voters. Polis runs power iteration on the centred matrix; we compute the same two leading
    eigenvectors exactly (the limit that power iteration approaches), from the sparse centred
@@ -16,9 +18,10 @@ Polis (compdemocracy/polis, `math/src/polismath/math`: conversation, pca, cluste
    projected, times sqrt(statements / votes), which pushes sparse voters out from the centre.
 5. Two-stage k-means like Polis: up to 100 base clusters of the clustered participants, then the
    base clusters (weighted by size) into k = 2..min(5, 2 + bases // 12) groups, k chosen by the
-   silhouette of the base-cluster centres. Polis refines its clusters from the previous update
-   of a live conversation; we have no history, so each k-means starts from several seeded
-   k-means++ starts over canonically ordered points and keeps the tightest result.
+   silhouette of the base-cluster centres, and changed only once a new k has won 4 updates in a
+   row (Polis's k-smoother, replayed over the last votes). Polis refines its clusters from the
+   previous update of a live conversation; we have no history, so each k-means starts from
+   several seeded k-means++ starts over canonically ordered points and keeps the tightest.
 6. Representative statements per group with Polis's statistics: pseudocount-smoothed agree and
    disagree probabilities, the one-proportion test within the group and the two-proportion test
    against everyone else, z > 1.2816 (90 %, one-sided) for both; the best agree statement first,
