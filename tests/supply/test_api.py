@@ -213,3 +213,24 @@ def test_cooperation_offers_through_the_api(api, buyer):
     assert closed.json()["status"] == "closed"
     listed = APIClient().get(reverse("supply_api:cooperation-offer-list")).json()["results"]
     assert [o["id"] for o in listed] == [request.pk]
+
+
+def test_invitations_by_slug_and_hidden_organisations_are_unknown(api, buyer):
+    guest = OrganisationFactory(slug="gast-gmbh")
+    hidden = OrganisationFactory(slug="verdeckt-gmbh", is_public=False)
+    url = reverse("supply_api:demand-list")
+    refused = api.post(
+        url,
+        payload(buyer, visibility="invited", invited_organisations=[hidden.slug]),
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "invited_organisations" in refused.json()
+    assert not Demand.objects.exists()
+    created = api.post(
+        url,
+        payload(buyer, visibility="invited", invited_organisations=[guest.slug]),
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["invited_organisations"] == ["gast-gmbh"]

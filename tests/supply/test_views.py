@@ -302,3 +302,15 @@ def test_inquiry_list_shows_only_own_organisations(client):
     page = client.get(reverse("supply:inquiries")).content.decode()
     assert mine.demand.title in page
     assert other.demand.title not in page
+
+
+def test_hidden_organisations_cannot_be_invited_by_name(client, buyer):
+    hidden = OrganisationFactory(name="Verdeckte Werkzeugbau GmbH", is_public=False)
+    data = demand_post([step("fuegen.schweissen")], visibility="invited", invited=hidden.name)
+    response = client.post(reverse("supply:demand_create"), data)
+    assert response.status_code == 200
+    assert not Demand.objects.exists()
+    visible = OrganisationFactory(name="Sichtbare Werkzeugbau GmbH")
+    data["invited"] = f"{visible.name}\n{visible.slug}"
+    client.post(reverse("supply:demand_create"), data)
+    assert list(Demand.objects.get().invited_organisations.all()) == [visible]

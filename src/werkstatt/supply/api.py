@@ -63,6 +63,15 @@ def known(queryset, field: str, message: Any) -> serializers.SlugRelatedField:
 # --- serializers ------------------------------------------------------------------------------
 
 
+class RelatedList(serializers.ListField):
+    """A list of related objects by slug, each with its own "unknown" message (a many=True
+    related field gives one generic message for all)."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        return list(value.all()) if hasattr(value, "all") else value
+
+
 class StepSerializer(serializers.Serializer):
     order = serializers.IntegerField(read_only=True)
     capability = known(
@@ -106,8 +115,13 @@ class DemandSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": _("Unknown organisation “{value}”.")},
     )
     steps = StepSerializer(many=True)
-    invited_organisations = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organisation.objects.all(), many=True, required=False
+    invited_organisations = RelatedList(
+        child=known(
+            Organisation.objects.filter(is_public=True),
+            "slug",
+            _("Unknown organisation “{value}”."),
+        ),
+        required=False,
     )
     url = serializers.SerializerMethodField()
 

@@ -26,9 +26,8 @@ CAPABILITY_INVALID = _("Please choose a capability from the list.")
 
 
 def admin_organisations(user: Any):
-    """The organisations `user` may act for here (all of them for superusers)."""
-    if user.is_superuser:
-        return Organisation.objects.order_by("name")
+    """The organisations `user` speaks for (active admin). Superusers too act here only for
+    their own organisations (a choice among 50,000 is no form); for others, the admin site."""
     return Organisation.objects.filter(
         memberships__user=user, memberships__role="admin", memberships__status="active"
     ).order_by("name")
@@ -43,7 +42,7 @@ class OrganisationChoiceMixin:
         field.label = label
         field.error_messages["invalid_choice"] = _("Please choose one of your organisations.")
         self.only_organisation = None
-        if not user.is_superuser and field.queryset.count() == 1:
+        if field.queryset.count() == 1:
             # One organisation: nothing to choose (a hidden field may be left out of the POST).
             self.only_organisation = field.queryset.first()
             field.initial = self.only_organisation
@@ -129,7 +128,13 @@ class DemandForm(OrganisationChoiceMixin, forms.Form):
             line = line.strip()
             if not line:
                 continue
-            org = Organisation.objects.filter(Q(slug=line) | Q(name__iexact=line)).first()
+            # Only public organisations can be invited by name: a guessed name must not tell
+            # whether a hidden organisation exists.
+            org = (
+                Organisation.objects.filter(is_public=True)
+                .filter(Q(slug=line) | Q(name__iexact=line))
+                .first()
+            )
             if org is None:
                 unknown.append(line)
             elif org not in found:
