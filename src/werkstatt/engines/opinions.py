@@ -72,7 +72,7 @@ POLIS_TOLERANCE = 0.01  # k-means has converged when no centre moves by more
 GROUP_K_BUFFER = 4  # Polis changes the number of groups after 4 updates agree on it
 # The k smoother replays the last updates of conversations up to this size; beyond it each of
 # Polis's updates takes in many votes at once and the last few votes do not move the groups.
-SMOOTHING_MAX_VOTES = 200_000
+SMOOTHING_MAX_VOTES = 50_000
 LARGE_MAP = 5_000  # distinct positions beyond which base k-means makes one start, not three
 
 AGREE = "agree"
