@@ -55,6 +55,7 @@ def event_page(request: HttpRequest, event: Event) -> HttpResponse:
             return redirect("matchmaking:plan", slug=event.slug)
         raise PermissionDenied
     profile = _participant(request, event)
+    services.ensure_profiles(event)
     incoming = (
         MeetingRequest.objects.filter(recipient=profile, status=MeetingRequest.Status.PENDING)
         .select_related("sender__registration")
@@ -101,6 +102,7 @@ def profile_edit(request: HttpRequest, event: Event) -> HttpResponse:
 @event_view("matchmaking.take_part")
 def participants(request: HttpRequest, event: Event) -> HttpResponse:
     profile = _participant(request, event)
+    services.ensure_profiles(event)
     query = request.GET.get("q", "").strip()[:100]
     qs = services.profiles(event).filter(is_visible=True).exclude(pk=profile.pk)
     if query:

@@ -28,7 +28,18 @@ def setup_of(event: Event) -> Setup:
     return setup
 
 
+def ensure_profiles(event: Event) -> None:
+    """Every confirmed participant has a profile (made from their organisation's capabilities
+    on first sight), so that others find them before they visit the matchmaking themselves."""
+    missing = Registration.objects.filter(
+        event=event, status=Registration.Status.CONFIRMED, b2b_profile__isnull=True
+    ).select_related("organisation")
+    for registration in missing:
+        profile_for(registration)
+
+
 def profiles(event: Event) -> QuerySet[Profile]:
+    """The profiles of confirmed participants (call ensure_profiles first)."""
     return (
         Profile.objects.filter(event=event, registration__status=Registration.Status.CONFIRMED)
         .select_related("registration", "registration__organisation")
