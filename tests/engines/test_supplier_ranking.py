@@ -142,6 +142,26 @@ def test_size_fits_the_quantity(quantity, best):
     assert {"kind": "size", "size": best, "fit": "good", "fits": True} in by_id[best].parts
 
 
+def test_stated_capacities_count_and_are_explained():
+    t = CandidateTable.build(
+        ids=["silent", "stated"],
+        capabilities=[["a"], ["a"]],
+        certifications=[[], []],
+        sites=[[DRESDEN], [DRESDEN]],
+        sizes=["small", "small"],
+        capacity=[False, True],
+    )
+    ranked = rank(RankingDemand((DemandStep("a"),), *DRESDEN), t)
+    assert [r.id for r in ranked] == ["stated", "silent"]
+    assert {"kind": "capacity"} in ranked[0].parts
+    assert {"kind": "capacity"} not in ranked[1].parts
+    assert ranked[0].components["size"] == pytest.approx(0.7)
+    assert ranked[1].components["size"] == pytest.approx(0.5)
+    # A good fit stays at most 1.
+    good = rank(RankingDemand((DemandStep("a", quantity=500),), *DRESDEN), t)
+    assert [r.components["size"] for r in good] == [1.0, 1.0]
+
+
 def test_material_counts():
     t = table(
         [

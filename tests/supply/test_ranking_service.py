@@ -70,6 +70,20 @@ def test_ranks_by_coverage_and_explains_with_the_nearest_site():
     assert ranked[1].covered_steps == ["s1"]
 
 
+def test_stated_capacities_are_explained():
+    org("Ohne Angabe", ["trennen.spanen.fraesen"], sites=[PIRNA])
+    stated = org(
+        "Mit Angabe",
+        ["trennen.spanen.fraesen"],
+        sites=[PIRNA],
+        capacities="3 DMG-Fräszentren, freie Kapazität ab KW 10",
+    )
+    ranked = rank_suppliers(DemandSpec([StepSpec("trennen.spanen.fraesen")], *DRESDEN))
+    assert ranked[0].organisation == stated
+    assert {"kind": "capacity"} in ranked[0].parts
+    assert {"kind": "capacity"} not in ranked[1].parts
+
+
 def test_only_visible_supplying_organisations_and_never_the_buyer():
     public = org("Offen GmbH", ["trennen.spanen.fraesen"])
     hidden = org("Versteckt GmbH", ["trennen.spanen.fraesen"], is_public=False)

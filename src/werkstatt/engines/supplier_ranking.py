@@ -16,7 +16,8 @@ The score (0 to 1) is a weighted sum of six parts, each between 0 and 1:
 - distance: exp(-km / DISTANCE_SCALE_KM) from the supplier's site nearest the delivery place
   (short regional routes; 0.5 at about 42 km). Unknown places score DISTANCE_UNKNOWN.
 - size: how the size class fits the quantity (many pieces want larger firms, prototypes small
-  ones, see SIZE_FIT); unknown quantity or size is neutral.
+  ones, see SIZE_FIT); unknown quantity or size is neutral; CAPACITY_BONUS more for a supplier
+  that states its capacities (explained as {"kind": "capacity"}).
 - material: the share of the steps' materials the supplier lists.
 - text: German lexical similarity of the demand's description with the supplier's texts:
   BM25 over terms analysed by `engines.text` (umlaut folding, stemming, compound parts), i.e.
@@ -72,6 +73,9 @@ SIZE_FIT: tuple[tuple[float, dict[str, float]], ...] = (
     (math.inf, {"micro": 0.2, "small": 0.6, "medium": 1.0, "large": 1.0}),
 )
 NEUTRAL = 0.5
+# Added to the size part (at most 1) for a supplier that states its capacities (machines, free
+# capacity, batch sizes): a buyer can check the fit at once.
+CAPACITY_BONUS = 0.2
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class CandidateTable:
     site_lat: FloatArray
     site_lon: FloatArray
     size: npt.NDArray[np.int8]  # index into SIZES, -1 unknown
+    capacity: npt.NDArray[np.bool_] | None = None  # states machines/free capacity/batch sizes
     texts: list[str] | None = None  # for text similarity without a prepared index
     _text_index: dict[str, dict[int, float]] | None = field(default=None, repr=False)
 
@@ -134,6 +139,7 @@ class CandidateTable:
         sizes: Sequence[str | None],
         materials: Sequence[Sequence[str]] | None = None,
         texts: Sequence[str] | None = None,
+        capacity: Sequence[bool] | None = None,
     ) -> CandidateTable:
         """A table from per-candidate lists (all sequences in the order of `ids`)."""
         n = len(ids)
@@ -163,6 +169,7 @@ class CandidateTable:
             site_lat,
             site_lon,
             size,
+            np.array(capacity, dtype=bool) if capacity is not None else None,
             list(texts) if texts is not None else None,
         )
 
@@ -354,6 +361,11 @@ def rank(
         lookup = np.array([fit[s] for s in SIZES] + [NEUTRAL])
         size = lookup[np.where(sizes < 0, len(SIZES), sizes)]
 
+    stated = (
+        table.capacity[positions] if table.capacity is not None else np.zeros(len(positions), bool)
+    )
+    size = np.minimum(1.0, size + CAPACITY_BONUS * stated)
+
     # Materials.
     wanted_materials = list(dict.fromkeys(s.material for s in steps if s.material))
     mat_index = {k: j for j, k in enumerate(table.mat_keys)}
@@ -432,6 +444,8 @@ def rank(
             explanation.append(
                 {"kind": "size", "size": SIZES[int(sizes[k])], "fit": label, "fits": value >= 0.6}
             )
+        if stated[k]:
+            explanation.append({"kind": "capacity"})
         for j, key in enumerate(wanted_materials):
             if has_material[j, k]:
                 explanation.append({"kind": "material", "key": key})

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from werkstatt.engines.supplier_ranking import (
     CandidateTable,
@@ -174,7 +174,11 @@ def _load_directory(generation: str | None, keys: list[str] | None) -> Directory
         organisations = organisations.filter(
             pk__in=cap_through.objects.filter(match).values("organisation_id")
         )
-    rows = list(organisations.order_by("pk").values_list("pk", "size", "is_public", "lat", "lon"))
+    rows = list(
+        organisations.order_by("pk")
+        .annotate(stated=ExpressionWrapper(~Q(capacities=""), output_field=BooleanField()))
+        .values_list("pk", "size", "is_public", "lat", "lon", "stated")
+    )
     pks = [r[0] for r in rows]
     position = {pk: i for i, pk in enumerate(pks)}
     n = len(pks)
@@ -213,6 +217,7 @@ def _load_directory(generation: str | None, keys: list[str] | None) -> Directory
         sites=sites,
         sizes=[r[1] for r in rows],
         materials=materials,
+        capacity=[bool(r[5]) for r in rows],
     )
     return Directory(
         generation=generation,
