@@ -502,6 +502,23 @@ def test_full_tables_stay_within_their_count_while_idle_slots_are_compacted(seed
     assert schedule.idle_slots <= greedy_first_fit(data).idle_slots
 
 
+def test_exact_weight_model_keeps_previous_meetings_in_their_slot():
+    # The previous schedule is weight-optimal, so keeping all of it is optimal, and the MILP
+    # must find that among the many optimal schedules even without a warm start.
+    data = medium_instance(8, people=40, meetings=120, slots=8, tables=40)
+    inst = parse_instance(data)
+    first = schedule_meetings(data, time_limit=10)
+    assert first.optimal
+    slot_index = {sid: s for s, sid in enumerate(inst.slot_ids)}
+    prev_slot = {inst.meeting_ids.index(a.meeting): slot_index[a.slot] for a in first.assignments}
+    result = scheduling_milp.solve_weight(
+        inst, {}, [-1] * inst.n_meetings, deadline=1e18, prev_slot=prev_slot
+    )
+    assert result.optimal
+    assert result.bound == first.scheduled_weight
+    assert all(result.slot_of[m] == s for m, s in prev_slot.items())
+
+
 def test_equal_to_the_milp_optimum_on_a_larger_instance():
     data = medium_instance(5, people=80, meetings=400, slots=8, tables=20)
     schedule = schedule_meetings(data, time_limit=12)

@@ -676,7 +676,11 @@ def schedule_meetings(
     if use_milp and not optimal and time.perf_counter() < deadline:
         report(0.35, "exact weight (MILP)")
         result = scheduling_milp.solve_weight(
-            inst, lock_slot, slot_of, deadline=started + 0.7 * (deadline - started)
+            inst,
+            lock_slot,
+            slot_of,
+            deadline=started + 0.7 * (deadline - started),
+            prev_slot=prev_slot,
         )
         if result.bound is not None:
             upper = result.bound if upper is None else min(upper, result.bound)

@@ -341,9 +341,19 @@ def solve_weight(
     start: Sequence[int],
     *,
     deadline: float,
+    prev_slot: Mapping[int, int] | None = None,
 ) -> MilpResult:
-    """The exact MILP for the weight, warm-started with `start` (a slot per meeting)."""
+    """The exact MILP for the weight, warm-started with `start` (a slot per meeting).
+
+    With integral weights and `prev_slot`, each meeting kept in its previous slot earns a bonus
+    of 0.5 / (number of previous meetings + 1): all bonuses together stay below 0.5, so the
+    weight still comes first, and the solver stops when its bound is less than 0.499 above
+    the incumbent, which proves the weight optimal (bound < weight + 1) while keeping as many
+    previous meetings as it found. The reported bound is the floor of the solver's bound.
+    """
     model = _model(inst, lock_slot)
+    integral = _integral(inst.weights)
+    bonus = 0.5 / (len(prev_slot) + 1) if integral and prev_slot else 0.0
     n_cols = len(model.var_meeting)
     if n_cols == 0:
         slot_of = [-1] * inst.n_meetings
@@ -351,6 +361,10 @@ def solve_weight(
             slot_of[m] = s
         return MilpResult(slot_of, model.locked_weight, True)
     cost = np.asarray([inst.weights[m] for m in model.var_meeting], dtype=float)
+    if bonus and prev_slot:
+        for j, (m, s) in enumerate(zip(model.var_meeting, model.var_slot)):
+            if prev_slot.get(m) == s:
+                cost[j] += bonus
     lp = _lp(
         len(model.row_upper),
         model.rows,
@@ -366,20 +380,26 @@ def solve_weight(
     )
     h = _highs(deadline)
     h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.999 if _integral(inst.weights) else 1e-6)
+    h.setOptionValue("mip_abs_gap", 0.499 if bonus else 0.999 if integral else 1e-6)
     h.passModel(lp)
     h.setSolution(_start(model, start, n_cols))
     h.run()
     info = h.getInfo()
     status = h.getModelStatus()
     bound = info.mip_dual_bound
-    proven = (
-        float(bound) + model.locked_weight if bound is not None and math.isfinite(bound) else None
-    )
+    proven: float | None = None
+    if bound is not None and math.isfinite(bound):
+        proven = float(bound) + model.locked_weight
+        if integral:
+            # Weights are whole numbers (and bonuses only raise the bound): so is the optimum.
+            proven = float(math.floor(proven + 1e-6))
     found: list[int] | None = None
     if info.primal_solution_status == 2:  # feasible
         found = _read(inst, lock_slot, model, h.getSolution().col_value)
-    return MilpResult(found, proven, status == highspy.HighsModelStatus.kOptimal)
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    if found is not None and proven is not None and integral:
+        optimal = optimal or sum(inst.weights[m] for m, s in enumerate(found) if s >= 0) >= proven
+    return MilpResult(found, proven, optimal)
 
 
 def solve_idle(
