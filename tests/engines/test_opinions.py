@@ -190,6 +190,27 @@ def test_projection_is_polis_pca_with_sparsity_scaling():
         np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-8)
 
 
+def test_moderated_out_columns_count_in_the_scaling_as_in_polis():
+    """Polis zeroes a moderated-out statement's column for everyone: no variance (the PCA is
+    unchanged) but one more 'vote' for every participant and one more statement in the scale
+    sqrt(statements / votes)."""
+    votes, _ = planted(13, groups=2, per_group=10, statements=8, noise=0.2, coverage=0.7)
+    votes += [(p, "out", 1, 10**6 + p) for p in range(0, 20, 3)]
+    without = analyse([v for v in votes if v[1] != "out"])
+    result = analyse(votes, moderated_out={"out"})
+    plain = analyse(votes, moderated_out={"out"}, zero_moderated=False)
+    n = 8
+    for pid in range(20):
+        given = sum(1 for v in votes if v[0] == pid and v[1] != "out")
+        factor = math.sqrt((n + 1) / (given + 1)) / math.sqrt(n / given)
+        for axis in range(2):
+            assert plain.coordinates[pid][axis] == pytest.approx(without.coordinates[pid][axis])
+            assert result.coordinates[pid][axis] == pytest.approx(
+                factor * plain.coordinates[pid][axis], abs=1e-9
+            )
+    assert "out" not in result.statement_stats
+
+
 def test_sparse_voters_are_pushed_out():
     votes, _ = planted(8, groups=2, per_group=20, statements=20, noise=0.0)
     full = analyse(votes)
