@@ -1,6 +1,7 @@
 """The meeting scheduler (engines/scheduling.py): rules, optimality, locks, re-scheduling."""
 
 import random
+import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -517,6 +518,21 @@ def test_exact_weight_model_keeps_previous_meetings_in_their_slot():
     assert result.optimal
     assert result.bound == first.scheduled_weight
     assert all(result.slot_of[m] == s for m, s in prev_slot.items())
+
+
+@pytest.mark.parametrize(
+    ("people", "meetings", "tables", "exact"),
+    [(400, 2400, 120, False), (120, 700, 30, True)],
+)
+def test_the_time_limit_is_kept(people, meetings, tables, exact):
+    data = medium_instance(6, people=people, meetings=meetings, slots=16, tables=tables)
+    started = time.perf_counter()
+    schedule = schedule_meetings(data, time_limit=3, exact=exact)
+    elapsed = time.perf_counter() - started
+    # A margin for parsing, the final table numbering and a busy machine.
+    assert elapsed < 3 + 1.5
+    assert schedule.seconds <= elapsed
+    assert check_schedule(data, schedule) == []
 
 
 def test_equal_to_the_milp_optimum_on_a_larger_instance():
