@@ -224,6 +224,25 @@ def test_sparse_voters_are_pushed_out():
     assert radius_new > 0.5 * radius_member  # without scaling it would be about half
 
 
+def test_previous_analysis_keeps_group_numbers():
+    votes, truth = planted(14, groups=2, per_group=15, statements=12, noise=0.05)
+    votes = [v for v in votes if not (truth[v[0]] == 1 and v[0] % 15 >= 10)]  # 15 and 10
+    first = analyse(votes)
+    small = next(g for g in first.groups if g.size == 10)
+    assert small.id == 1
+    # Eight newcomers vote like the small group, which becomes the larger one.
+    model = {s: v for p, s, v, _ in votes if p == small.members[0]}
+    grown = votes + [(100 + i, s, v, 10**6 + i) for i in range(8) for s, v in model.items()]
+    renumbered = analyse(grown)
+    kept = analyse(grown, previous=first)
+    assert renumbered.groups[0].size == 18 and renumbered.participants[small.members[0]] == 0
+    assert kept.participants[small.members[0]] == 1
+    assert [g.id for g in kept.groups] == [0, 1]
+    assert kept.groups[1].size == 18 and set(small.members) <= set(kept.groups[1].members)
+    assert partition(kept) == partition(renumbered)
+    assert kept.groups[1].center == renumbered.groups[0].center
+
+
 # --- Who is clustered -------------------------------------------------------------------------
 
 

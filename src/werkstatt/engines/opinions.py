@@ -40,6 +40,7 @@ relabelling participants or statements changes only the labels of the result.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import random
 import time
@@ -618,6 +619,7 @@ def analyse(
     seed: int = 0,
     zero_moderated: bool = True,
     k_buffer: int = GROUP_K_BUFFER,
+    previous: OpinionAnalysis | None = None,
 ) -> OpinionAnalysis:
     """Find opinion groups, representative statements and consensus in a conversation.
 
@@ -629,6 +631,11 @@ def analyse(
     Never raises for a conversation that is too small: `clustered` is False and `reason` says
     why; statement statistics and consensus are still given. Raises ValueError for a vote whose
     value is not 1, -1 or 0. Deterministic for a given input and `seed`.
+
+    Groups are numbered 0, 1, ... largest first. With `previous` (the last analysis of the same
+    conversation) they keep their numbers instead where they can: each group gets the number of
+    the previous group it shares most members with, so that "your group" does not change its
+    name because another group grew; the groups then come in the order of their numbers.
     """
     started = time.perf_counter()
     moderated = frozenset(moderated_out)
@@ -680,6 +687,12 @@ def analyse(
                 )
 
     k = len(groups_centres)
+    if previous is not None and clustered and previous.groups:
+        renumber = _keep_numbers(labels, k, matrix.participants, previous)
+        labels = np.where(labels >= 0, renumber[np.maximum(labels, 0)], -1)
+        centres_by_id = np.zeros_like(groups_centres)
+        centres_by_id[renumber] = groups_centres
+        groups_centres = centres_by_id
     n_s = len(matrix.statements)
     agree_all, disagree_all, seen_all = _counts(rows, cols, values, n_s, None, 1)
     group_of_row = labels
@@ -835,6 +848,25 @@ def _smoothed_k(
         if smoothed is None or run >= k_buffer:
             smoothed = k
     return best_k if smoothed is None else smoothed
+
+
+def _keep_numbers(
+    labels: np.ndarray, k: int, participants: list[Any], previous: OpinionAnalysis
+) -> np.ndarray:
+    """New number for each group (0..k-1): the assignment sharing most members with the
+    previous analysis's groups of those numbers (ties: the size order stays)."""
+    overlap = np.zeros((k, k))
+    for i, pid in enumerate(participants):
+        old = previous.participants.get(pid)
+        if labels[i] >= 0 and old is not None and old < k:
+            overlap[labels[i], old] += 1
+    best = tuple(range(k))
+    best_score = overlap[np.arange(k), list(best)].sum()
+    for order in itertools.permutations(range(k)):
+        score = overlap[np.arange(k), list(order)].sum()
+        if score > best_score:
+            best, best_score = order, score
+    return np.asarray(best, dtype=np.int64)
 
 
 def _vote_counts(agree: float, disagree: float, seen: float) -> VoteCounts:
