@@ -318,6 +318,10 @@ SPECTACULAR_SETTINGS = {
         "ProcessStatusEnum": "werkstatt.strategy.models.Process.Status",
         "RecommendationStatusEnum": "werkstatt.strategy.models.Recommendation.Status",
         "RecommendationKindEnum": "werkstatt.strategy.models.Recommendation.Kind",
+        "EventKindEnum": "werkstatt.events.models.Event.Kind",
+        "EventVisibilityEnum": "werkstatt.events.models.Event.Visibility",
+        "SessionKindEnum": "werkstatt.events.models.Session.Kind",
+        "RegistrationStatusEnum": "werkstatt.events.models.Registration.Status",
     },
     # Redoc from our own static files (drf-spectacular-sidecar): no CDN, works offline and
     # under the CSP (the docs view in network/api.py relaxes only what Redoc needs).

@@ -163,7 +163,7 @@ class EventViewSet(UserLanguageMixin, viewsets.ReadOnlyModelViewSet):
         summary="Registrations: your own; organisers see all of an event with ?event=<slug>",
         parameters=[OpenApiParameter("event", str, description="An event's slug")],
     ),
-    retrieve=extend_schema(tags=["events"]),
+    retrieve=extend_schema(tags=["events"], summary="One registration"),
     create=extend_schema(tags=["events"], summary="Register for an event"),
 )
 class RegistrationViewSet(
