@@ -312,3 +312,18 @@ def test_moderators_find_where_to_start_a_conversation(client):
     client.force_login(member_of(phase.process))
     page = client.get(reverse("opinions:index")).content.decode()
     assert "Kontroverse Thesen sammeln" not in page
+
+
+def test_htmx_vote_after_the_session_ran_out_sends_the_page_to_the_login(client, conversation):
+    StatementFactory(conversation=conversation, number=0)
+    page = "http://testserver" + url("conversation", conversation)
+    response = client.post(
+        url("vote", conversation),
+        {"statement": 0, "value": 1},
+        HTTP_HX_CURRENT_URL=page,
+        **HTMX,
+    )
+    assert response.status_code == 204
+    assert "login" in response["HX-Redirect"]
+    assert response["HX-Redirect"].endswith("?next=" + url("conversation", conversation))
+    assert not Vote.objects.exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -39,6 +40,14 @@ def conversation_view(perm: str | None = None, *, login: bool = True) -> Callabl
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if login and perm and not request.user.is_authenticated:
+                if _is_htmx(request):
+                    # A session that ran out: send the whole page to the login, not the card.
+                    response = HttpResponse(status=204)
+                    back = urlsplit(request.headers.get("HX-Current-URL", "")).path
+                    response["HX-Redirect"] = redirect_to_login(back or request.get_full_path())[
+                        "Location"
+                    ]
+                    return response
                 return redirect_to_login(request.get_full_path())
             conversation = get_object_or_404(
                 Conversation.objects.select_related("phase__process__space"), slug=slug
