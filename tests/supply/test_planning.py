@@ -92,6 +92,9 @@ def test_explanations_in_words():
         assert explain({"kind": "unknown-new-reason"}) == ""
         words = explain({"kind": "text", "words": ["Edelstahl", "Schweißen"]})
         assert "Edelstahl, Schweißen" in words
+        steel = explain({"kind": "material", "key": "stahl"})
+        assert steel == gettext("works with %(material)s") % {"material": "Stahl"}
+        assert explain({"kind": "material", "material": "stahl"}) == steel
         size = explain({"kind": "size", "size": "small", "fit": "poor"})
         assert size == gettext("size may not fit the quantity")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from werkstatt.network.models import Certification
 
@@ -96,12 +96,3 @@ def consortium_partners(inquiry: Inquiry) -> list[Inquiry]:
         .prefetch_related(Prefetch("steps", queryset=DemandStep.objects.order_by("order")))
         .order_by("organisation__name")
     )
-
-
-def incoming_open_count(user: Any) -> int:
-    org_ids = member_organisation_ids(user)
-    if not org_ids:
-        return 0
-    return Inquiry.objects.filter(
-        Q(organisation_id__in=org_ids, status__in=[Inquiry.Status.SENT, Inquiry.Status.ANSWERED])
-    ).count()

@@ -68,7 +68,7 @@ def explain(part: dict[str, Any]) -> str:
             return _("description mentions %(words)s") % {"words": ", ".join(map(str, words))}
         return _("similar description")
     if kind == "material":
-        key = str(part.get("material", ""))
+        key = str(part.get("material") or part.get("key") or "")
         return _("works with %(material)s") % {"material": material_name(key)}
     if kind == "same_kind":
         return _("also %(kind)s") % {"kind": part.get("label", "")}
