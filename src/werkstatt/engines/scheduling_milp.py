@@ -7,8 +7,9 @@
   min(tables, meetings allowed there, participants available there // 2). The bound reported is
   not the solver's objective but the weak-duality value of its duals, clipped to >= 0 and
   evaluated by us; any non-negative duals give a valid bound, so solver tolerances cannot make it
-  too small (with whole-number weights it is rounded down to a whole number). Cheap (one variable per meeting) and, at scale, tight when tables or popular
-  participants are the scarce resource.
+  too small (with whole-number weights it is rounded down to a whole number). Cheap (one
+  variable per meeting) and, at scale, tight when tables or popular participants are the
+  scarce resource.
 - `solve_weight`: the exact MILP, x[m, s] binary for each meeting and allowed slot; per
   participant and slot at most one meeting, per meeting at most one slot, per slot at most the
   free tables. Warm-started with the heuristic's schedule. HiGHS's dual bound is a proven bound
