@@ -64,8 +64,11 @@ DEFAULT_TIME_LIMIT = 10.0
 # returned with its proven gap instead.
 MAX_MILP_ARCS = 2_000_000
 # Dense transforms below this many source x target pairs (bounds do not pay off).
-_DENSE_PAIRS = 400_000
-_CHUNK = 2_000_000  # pairs per dense block: memory stays around 100 MB
+_DENSE_PAIRS = 2_000_000
+_CHUNK = 2_000_000  # pairs per block of MILP arcs: memory stays around 100 MB
+# Pairs per block of the distance transform: small enough that the block's temporaries stay in
+# the CPU cache (64k pairs ran twice as fast as 2M on the bench instances).
+_BLOCK = 65_536
 _TARGETS_PER_CELL = 24
 _EPS = 1e-7  # km: slack for rounding in bounds and comparisons
 
@@ -338,7 +341,7 @@ def _dense_min_plus(
 ) -> tuple[FloatArray, IntArray]:
     best = np.full(len(sources), np.inf)
     arg = np.zeros(len(sources), dtype=np.intp)
-    rows = max(1, _CHUNK // max(1, len(targets)))
+    rows = max(1, _BLOCK // max(1, len(targets)))
     for start in range(0, len(sources), rows):
         block = sources[start : start + rows]
         best[start : start + rows], arg[start : start + rows] = _block_min(
@@ -441,8 +444,9 @@ def _min_plus_distance(
         rest = rest[lb[rest] < ub]
         if len(rest):
             cand = np.concatenate([np.arange(starts[c], ends[c]) for c in rest.tolist()])
-            for c0 in range(0, len(cand), max(1, _CHUNK // len(block))):
-                part = cand[c0 : c0 + max(1, _CHUNK // len(block))]
+            step = max(1, _BLOCK // len(block))
+            for c0 in range(0, len(cand), step):
+                part = cand[c0 : c0 + step]
                 v, j = _block_min(points, block, ot[part], og[part])
                 better = v < b
                 b = np.where(better, v, b)
