@@ -459,3 +459,14 @@ def test_registrations_list_with_waiting_positions_and_filter(client, organiser)
         reverse("events:registrations", args=[event.slug]), {"status": "waiting", "q": "drit"}
     )
     assert [r.name for r in filtered.context["page_obj"].object_list] == ["Dritte"]
+
+
+def test_badges_run_over_several_pages(client, organiser):
+    event = EventFactory()
+    make_organiser(event, organiser)
+    for n in range(9):
+        RegistrationFactory(event=event, name=f"Person {n:02d}")
+    response = client.get(reverse("events:badges_pdf", args=[event.slug]))
+    assert b"/Count 2" in response.content  # eight badges per A4 page
+    text = pdf_text(response.content)
+    assert all(f"Person {n:02d}" in text for n in range(9))
