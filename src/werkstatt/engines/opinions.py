@@ -141,14 +141,17 @@ class StatementStats:
 
     @property
     def agree(self) -> int:
+        """Agree votes by everyone."""
         return self.votes.agree
 
     @property
     def disagree(self) -> int:
+        """Disagree votes by everyone."""
         return self.votes.disagree
 
     @property
     def passed(self) -> int:
+        """Passes by everyone."""
         return self.votes.passed
 
 
