@@ -57,6 +57,21 @@ ROWS = [
     Row("strategy:process_edit", P, "GET", MODERATORS),
     Row("strategy:join", P, "GET", POST_ONLY),
     Row("strategy:join", P, "POST", "login 302 403 403 403 403 302"),  # superusers pass rules
+    Row("strategy:members", P, "GET", MODERATORS),
+    Row(
+        "strategy:members",
+        P,
+        "POST",
+        "login 403 403 403 403 302 302",
+        {"email": "user@example.org", "role": "member"},
+    ),
+    Row("strategy:member_remove", {"slug": "{st_process}", "pk": "{st_role}"}, "GET", POST_ONLY),
+    Row(
+        "strategy:member_remove",
+        {"slug": "{st_process}", "pk": "{st_role}"},
+        "POST",
+        MODERATORS_POST,
+    ),
     Row("strategy:phase_create", P, "GET", MODERATORS),
     Row("strategy:phase_edit", {"slug": "{st_process}", "pk": "{st_phase}"}, "GET", MODERATORS),
     Row("strategy:phase_delete", {"slug": "{st_process}", "pk": "{st_phase}"}, "GET", POST_ONLY),
@@ -253,6 +268,9 @@ def world(users: dict, values: dict) -> None:
         st_hidden_comment=hidden.pk,
         st_attachment=attachment.pk,
         st_report=report.pk,
+        st_role=SpaceRole.objects.get(
+            user=users["member"], space=process.space, role=SpaceRole.Role.MEMBER
+        ).pk,
         # Unprefixed, for the apps that build on these objects (monitoring's world).
         process=process.slug,
         rec=rec.pk,

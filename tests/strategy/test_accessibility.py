@@ -52,6 +52,7 @@ def test_pages_pass_the_html_checks(client):
         reverse("strategy:comment_hide", args=[s, comment.pk]),
         reverse("strategy:report", args=[s, "kommentar", comment.pk]),
         reverse("strategy:moderation", args=[s]),
+        reverse("strategy:members", args=[s]),
         reverse("strategy:audit_log", args=[s]),
         reverse("notifications:index"),
         reverse("notifications:settings"),

@@ -189,3 +189,27 @@ def test_board_space_members_see_board_phases():
     outsider = UserFactory()
     add_board = SpaceRole.objects.create(user=outsider, space=board, role="board_member")
     assert add_board and outsider.has_perm("strategy.view_phase", phase)
+
+
+def test_moderators_add_and_remove_roles():
+    process = running_process(open_to_join=False)
+    moderator = UserFactory()
+    SpaceRole.objects.create(user=moderator, space=process.space, role="moderator")
+    person = UserFactory(email="k.seifert@seifert.example")
+    role = services.do_add_role(process, moderator, " K.Seifert@seifert.example ", "member")
+    assert role.user == person
+    assert person.has_perm("strategy.view_process", process)
+    for email, kind in (
+        ("niemand@example.org", "member"),
+        (person.email, "member"),
+        (person.email, "king"),
+    ):
+        with pytest.raises(ValidationError):
+            services.do_add_role(process, moderator, email, kind)
+    assert SpaceRole.objects.filter(space=process.space).count() == 2
+    only = SpaceRole.objects.get(space=process.space, role="moderator")
+    with pytest.raises(ValidationError):
+        services.do_remove_role(process, moderator, only)
+    services.do_remove_role(process, moderator, role)
+    assert not SpaceRole.objects.filter(user=person).exists()
+    assert ModerationAction.objects.filter(process=process, kind="change_process").count() == 2

@@ -71,6 +71,10 @@ def _version_item(ctx, i):
     )
 
 
+def _member_item(ctx, i):
+    member_of(ctx["process"])
+
+
 CASES: dict[str, tuple[Callable, Callable]] = {
     "index": (lambda ctx: reverse("strategy:index"), _process_item),
     "recommendations": (
@@ -82,6 +86,7 @@ CASES: dict[str, tuple[Callable, Callable]] = {
         lambda ctx: reverse("strategy:moderation", args=[ctx["process"].slug]),
         _queue_item,
     ),
+    "members": (lambda ctx: reverse("strategy:members", args=[ctx["process"].slug]), _member_item),
     "audit": (lambda ctx: reverse("strategy:audit_log", args=[ctx["process"].slug]), _audit_item),
     "versions": (
         lambda ctx: reverse(

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from werkstatt.accounts.models import Space
+from werkstatt.accounts.models import Space, SpaceRole
 from werkstatt.network.models import Organisation, OrganisationMembership, Region, Sector
 
 from .models import ActionField, Comment, CommentReaction, Phase, Process, Recommendation, Report
@@ -105,6 +105,15 @@ class ActionFieldForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # The process is not a form field; the service checks uniqueness with a message.
         pass
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The person must be registered on Werkstatt"),
+        error_messages={"invalid": _("Please enter a valid e-mail address.")},
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.Role.choices)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -225,6 +225,53 @@ def do_join_process(user: Any, process: Process) -> SpaceRole:
 
 
 @transaction.atomic
+def do_add_role(process: Process, actor: Any, email: str, role: str) -> SpaceRole:
+    """A moderator gives a registered person a role in the process (closed processes)."""
+    from django.contrib.auth import get_user_model
+
+    if role not in SpaceRole.Role.values:
+        raise ValidationError(_("Unknown role."), code="role")
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(
+            _("Nobody is registered with the e-mail address %(email)s.") % {"email": email},
+            code="unknown_user",
+        )
+    if SpaceRole.objects.filter(user=user, space=process.space, role=role).exists():
+        raise ValidationError(
+            _("%(name)s already has this role.") % {"name": user}, code="duplicate"
+        )
+    space_role = SpaceRole.objects.create(user=user, space=process.space, role=role)
+    r.forget_roles(user)
+    log_action(
+        process, actor, ModerationAction.Kind.CHANGE_PROCESS,
+        details={"role added": role, "person": str(user)},
+    )  # fmt: skip
+    return space_role
+
+
+@transaction.atomic
+def do_remove_role(process: Process, actor: Any, space_role: SpaceRole) -> None:
+    if space_role.space_id != process.space_id:
+        raise ValidationError(_("This role belongs to another process."), code="foreign")
+    if (
+        space_role.role == SpaceRole.Role.MODERATOR
+        and not SpaceRole.objects.filter(space=process.space, role=SpaceRole.Role.MODERATOR)
+        .exclude(pk=space_role.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("A process needs at least one moderator. Add another one first."),
+            code="last_moderator",
+        )
+    log_action(
+        process, actor, ModerationAction.Kind.CHANGE_PROCESS,
+        details={"role removed": space_role.role, "person": str(space_role.user)},
+    )  # fmt: skip
+    space_role.delete()
+
+
+@transaction.atomic
 def do_leave_process(user: Any, process: Process) -> int:
     deleted, _ = SpaceRole.objects.filter(
         user=user, space=process.space, role=SpaceRole.Role.MEMBER

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import ActionFieldForm, PhaseForm, ProcessForm
+from werkstatt.accounts.models import SpaceRole
+
+from ..forms import ActionFieldForm, PhaseForm, ProcessForm, RoleForm
 from ..models import ActionField, Phase, Process, Recommendation
 from ..services import processes as services
 from ..services.queries import prefetch_phases, visible_phases, visible_processes
@@ -144,3 +146,35 @@ def join(request: HttpRequest, process: Process) -> HttpResponse:
     else:
         messages.success(request, _("Welcome! You now take part in this process."))
     return redirect(process)
+
+
+@GET_POST
+@process_view("strategy.change_process")
+def members(request: HttpRequest, process: Process) -> HttpResponse:
+    """The people with a role in the process; moderators add and remove roles."""
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = run(form, services.do_add_role, process, request.user, data["email"], data["role"])
+        if role is not None:
+            messages.success(request, _("%(name)s now has the role.") % {"name": role.user})
+            return redirect("strategy:members", slug=process.slug)
+    roles = SpaceRole.objects.filter(space=process.space).select_related("user")
+    page = Paginator(roles.order_by("role", "user__name", "user__email"), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {"process": process, "form": form, "page_obj": page, "roles": page.object_list}
+    return render(request, "strategy/members.html", context)
+
+
+@require_POST
+@process_view("strategy.change_process")
+def member_remove(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    space_role = get_object_or_404(SpaceRole, pk=pk, space=process.space)
+    try:
+        services.do_remove_role(process, request.user, space_role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role has been removed."))
+    return redirect("strategy:members", slug=process.slug)
