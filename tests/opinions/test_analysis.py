@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.opinions.conftest import planted
 from tests.opinions.factories import ConversationFactory, StatementFactory
 from werkstatt.jobs.models import Job
-from werkstatt.opinions.models import AnalysisResult, Statement, Vote
+from werkstatt.opinions.models import AnalysisResult, Participant, Statement, Vote
 from werkstatt.opinions.services import analysis, results
 from werkstatt.opinions.services import conversations as services
 
@@ -202,3 +203,34 @@ def test_next_statement_follows_priorities(planted_conversation, member):
         participant = services.do_join(conversation, user)
         picks.append(analysis.next_statement(conversation, participant))
     assert picks.count(fresh) > 30 / 11  # more than its fair share among 11
+
+
+def test_groups_keep_their_letters_when_recomputed(conversation):
+    """Groups are numbered largest first; when the other camp grows past the first, the first
+    group keeps its letter for its members (the previous analysis is handed to the engine)."""
+    statements, camp_a, camp_b = planted(conversation, per_group=10)
+    extra_a = []
+    for k in range(3):  # camp A is the larger one at first
+        p = Participant.objects.create(conversation=conversation, external_id=f"a+{k}")
+        extra_a.append(p)
+        Vote.objects.bulk_create(
+            [
+                Vote(participant=p, statement=s, value=1 if s.number % 2 == 0 else -1)
+                for s in statements
+            ]
+        )
+    first = analysis.run_analysis(conversation).data["participants"]
+    label_a = first[str(camp_a[0].pk)]
+    assert label_a == 0  # the largest group
+    for k in range(8):  # camp B grows past camp A
+        p = Participant.objects.create(conversation=conversation, external_id=f"b+{k}")
+        Vote.objects.bulk_create(
+            [
+                Vote(participant=p, statement=s, value=-1 if s.number % 2 == 0 else 1)
+                for s in statements
+            ]
+        )
+    second = analysis.run_analysis(conversation).data
+    assert second["participants"][str(camp_a[0].pk)] == label_a
+    sizes = {g["id"]: g["size"] for g in second["groups"]}
+    assert sizes[label_a] < max(sizes.values())  # although it is no longer the largest

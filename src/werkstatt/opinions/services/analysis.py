@@ -53,13 +53,48 @@ def conversation_votes(conversation: Conversation) -> list[tuple[int, int, int, 
     ]
 
 
+def previous_analysis(conversation: Conversation) -> engine.OpinionAnalysis | None:
+    """The last stored result, as much of an OpinionAnalysis as the engine needs to keep the
+    groups' numbers (who was in which group), or None."""
+    last = latest_result(conversation)
+    if last is None or not last.data.get("groups"):
+        return None
+    data = last.data
+    groups = [
+        engine.OpinionGroup(
+            id=g["id"],
+            size=g["size"],
+            members=[],
+            representative=[],
+            center=(g["center"][0], g["center"][1]),
+        )
+        for g in data["groups"]
+    ]
+    return engine.OpinionAnalysis(
+        participants={int(p): g for p, g in data.get("participants", {}).items()},
+        coordinates={},
+        groups=groups,
+        consensus={},
+        group_informed_consensus={},
+        divisive=[],
+        statement_stats={},
+        clustered=bool(data.get("clustered")),
+        reason="",
+        seconds=0.0,
+    )
+
+
 def analyse_conversation(conversation: Conversation) -> engine.OpinionAnalysis:
     statuses = dict(conversation.statements.values_list("pk", "status"))
     accepted = [pk for pk, status in statuses.items() if status == Statement.Status.ACCEPTED]
     # Pending and rejected statements are not part of the conversation (yet).
     left_out = [pk for pk, status in statuses.items() if status != Statement.Status.ACCEPTED]
     return engine.analyse(
-        conversation_votes(conversation), statements=accepted, moderated_out=left_out
+        conversation_votes(conversation),
+        statements=accepted,
+        moderated_out=left_out,
+        # Group A stays group A for its members when the groups are recomputed.
+        previous=previous_analysis(conversation),
     )
 
 
