@@ -79,6 +79,10 @@ class Search:
         self.trail: list[tuple[int, int]] = []
         self.total = 0.0
         self.budget = 0
+        # Idle slots of a busy mask: a lookup table when there are few slots.
+        self._idle_of: Callable[[int], int] = _idle
+        if self.S <= 16:
+            self._idle_of = [_idle(mask) for mask in range(1 << self.S)].__getitem__
         # Called every few hundred steps of a long phase (progress for the background job).
         self.tick: Callable[[], None] | None = None
         self._steps = 0
@@ -428,26 +432,27 @@ class Search:
         """The idle-slot change of swapping m's Kempe chain between its slot and slot b, or None
         if the swap is not allowed. Leaves the chain in self._chain."""
         a = self._slot[m]
+        occ, parts, allowed = self.occ, self.parts, self.allowed
         in_a = [m]
         in_b: list[int] = []
         seen = {m}
         stack = [(m, b)]
         while stack:
             x, other = stack.pop()
-            for p in self.parts[x]:
-                y = self.occ[p][other]
+            for p in parts[x]:
+                y = occ[p][other]
                 if y >= 0 and y not in seen:
                     if not movable[y]:
                         return None
                     seen.add(y)
                     if other == b:
                         in_b.append(y)
-                        if not (self.allowed[y] >> a) & 1:
+                        if not (allowed[y] >> a) & 1:
                             return None
                         stack.append((y, a))
                     else:
                         in_a.append(y)
-                        if not (self.allowed[y] >> b) & 1:
+                        if not (allowed[y] >> b) & 1:
                             return None
                         stack.append((y, b))
             if len(seen) > 60:
@@ -457,17 +462,17 @@ class Search:
         if excess_a > 1 or excess_b > 1:
             return None
         bit_a, bit_b = 1 << a, 1 << b
+        both = bit_a | bit_b
         touched: set[int] = set()
         for y in seen:
-            touched.update(self.parts[y])
+            touched.update(parts[y])
         delta = 0
+        busy, idle = self.busy, self._idle_of
         for p in touched:
-            mask = self.busy[p]
-            has_a, has_b = mask & bit_a, mask & bit_b
-            if bool(has_a) == bool(has_b):
-                continue
-            new = mask ^ bit_a ^ bit_b
-            delta += _idle(new) - _idle(mask)
+            mask = busy[p]
+            if mask & both == both:
+                continue  # busy in both slots: the swap leaves p as it is
+            delta += idle(mask ^ both) - idle(mask)
         if excess_a == 1 or excess_b == 1:
             # The chain is one meeting heavier on one side and that slot is full: a filler,
             # an unrelated meeting moving the other way, balances the tables.
