@@ -364,10 +364,15 @@ def naive_chain_cost(d):
     return float(go.min())
 
 
-@pytest.mark.parametrize("seed", [3, 4])
-def test_large_layers_use_the_bounds_and_stay_exact(seed):
-    # 3,000 suppliers with broad overlaps: the grid bounds, the chord bound, the shortcut for
-    # suppliers of consecutive steps and dominated targets all run; compare with the plain DP.
+@pytest.mark.parametrize(("seed", "grid"), [(3, True), (4, True), (5, False)])
+def test_large_layers_use_the_bounds_and_stay_exact(seed, grid, monkeypatch):
+    # 3,000 suppliers with broad overlaps: the grid bounds (forced for every layer, or only
+    # where a layer is large), the chord bound, the shortcut for suppliers of consecutive steps
+    # and dominated targets all run; compare with the plain DP.
+    from werkstatt.engines import consortium as engine
+
+    if grid:
+        monkeypatch.setattr(engine, "_DENSE_PAIRS", 0)
     rng = random.Random(seed)
     d = _random_demand(rng, 3000, 6, ["a", "b", "c"], certs=False)
     result = form_consortium(d)
@@ -424,3 +429,30 @@ def test_unknown_fields_are_ignored_and_integer_ids_read_as_strings():
     d["suppliers"][0]["name"] = "Muster GmbH"
     result = form_consortium(d)
     assert result["assignments"] == [{"step": "1", "supplier": "7"}]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bounded_distance_transform_equals_the_plain_one(seed, monkeypatch):
+    # The core step of the chain DP, min_t d(s, t) + g(t), with arbitrary g (not only the
+    # DP's own): the grid path must find exactly what the plain all-pairs minimum finds.
+    import numpy as np
+
+    from werkstatt.engines import consortium as engine
+
+    monkeypatch.setattr(engine, "_DENSE_PAIRS", 0)
+    rng = np.random.default_rng(seed)
+    n = 4000
+    lats = 50.2 + rng.random(n) * 1.5
+    lons = 11.9 + rng.random(n) * 3.1
+    # Clusters and exact duplicates, as towns and shared addresses give.
+    lats[:200] = lats[200:400]
+    lons[:200] = lons[200:400]
+    points = engine._Points(lats.tolist(), lons.tolist())
+    sources = rng.choice(n, 1500, replace=False).astype(np.intp)
+    targets = rng.choice(n, 2500, replace=False).astype(np.intp)
+    g = rng.random(len(targets)) * rng.choice([5.0, 80.0, 400.0])
+    best, arg = engine._min_plus_distance(points, sources, targets, g)
+    plain = (points.matrix(sources, targets) + g[None, :]).min(axis=1)
+    assert np.allclose(best, plain, atol=1e-9)
+    chosen = points.pairs(sources, targets[arg]) + g[arg]
+    assert np.allclose(chosen, plain, atol=1e-9)
