@@ -61,6 +61,7 @@ E = lambda name: lambda ctx: reverse(name, args=[ctx["event"].slug])  # noqa: E7
 
 CASES = {
     "index": (lambda ctx: reverse("events:index"), _event_item),
+    "index of past events": (lambda ctx: reverse("events:index") + "?zeit=vergangen", _event_item),
     "event page with agenda": (lambda ctx: ctx["event"].get_absolute_url(), _session_item),
     "organiser agenda": (E("events:agenda"), _session_item),
     "my registrations": (lambda ctx: reverse("events:my_registrations"), _my_registration_item),

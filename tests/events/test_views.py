@@ -470,3 +470,18 @@ def test_badges_run_over_several_pages(client, organiser):
     assert b"/Count 2" in response.content  # eight badges per A4 page
     text = pdf_text(response.content)
     assert all(f"Person {n:02d}" in text for n in range(9))
+
+
+def test_index_lists_upcoming_or_past_events_that_one_may_see(client):
+    now = timezone.now()
+    EventFactory(title="Strategiekonferenz", starts_at=now + timedelta(days=100))
+    EventFactory(title="Zulieferkonferenz", starts_at=now + timedelta(days=10))
+    EventFactory(title="Begleitgremium", starts_at=now + timedelta(days=5), visibility="invitation")
+    EventFactory(title="Vergangene Messe", starts_at=now - timedelta(days=10))
+    upcoming = client.get(reverse("events:index"))
+    assert [e.title for e in upcoming.context["page_obj"]] == [
+        "Zulieferkonferenz",
+        "Strategiekonferenz",
+    ]
+    past = client.get(reverse("events:index"), {"zeit": "vergangen"})
+    assert [e.title for e in past.context["page_obj"]] == ["Vergangene Messe"]

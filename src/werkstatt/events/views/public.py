@@ -32,12 +32,13 @@ WAITING = gettext_noop(
 @GET
 def index(request: HttpRequest) -> HttpResponse:
     upcoming, past = queries.upcoming_and_past(request.user)
-    page = Paginator(past, PAGE_SIZE).get_page(request.GET.get("page"))
+    show_past = request.GET.get("zeit") == "vergangen"
+    page = Paginator(past if show_past else upcoming, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/index.html",
         {
-            "upcoming": upcoming,
+            "show_past": show_past,
             "page_obj": page,
             "can_add": request.user.has_perm("events.add_event"),
         },
