@@ -508,7 +508,7 @@ def test_exact_weight_model_keeps_previous_meetings_in_their_slot():
     # must find that among the many optimal schedules even without a warm start.
     data = medium_instance(8, people=40, meetings=120, slots=8, tables=40)
     inst = parse_instance(data)
-    first = schedule_meetings(data, time_limit=10)
+    first = schedule_meetings(data, time_limit=4)
     assert first.optimal
     slot_index = {sid: s for s, sid in enumerate(inst.slot_ids)}
     prev_slot = {inst.meeting_ids.index(a.meeting): slot_index[a.slot] for a in first.assignments}
