@@ -130,3 +130,20 @@ def test_voting_works_without_javascript(browser, live_server, world, settings):
         assert Vote.objects.get(participant__user=user).value == 0
     finally:
         context.close()
+
+
+def test_a_refused_vote_shows_its_reason_and_the_next_statement(page, world):
+    """The statement was moderated out while the person read it: the card says so (focused),
+    nothing is stored, and the next statement is there."""
+    conversation, user = world
+    log_in(page, user.email, PASSWORD)
+    page.goto(f"/meinungsbild/{conversation.slug}/")
+    shown = int(page.locator("input[name=statement]").get_attribute("value"))
+    conversation.statements.filter(number=shown).update(status="rejected")
+    page.get_by_role("button", name=german("Agree"), exact=True).click()
+    alert = page.locator("#vote-card [role=alert]")
+    alert.wait_for()
+    assert german("This statement is not open for votes.") in alert.inner_text()
+    page.wait_for_function("() => document.activeElement.getAttribute('role') === 'alert'")
+    assert int(page.locator("input[name=statement]").get_attribute("value")) != shown
+    assert not Vote.objects.filter(participant__user=user).exists()
