@@ -81,6 +81,7 @@ def test_too_few_participants_is_a_clear_state_not_a_crash(conversation, member)
         conversation, result, services.participant_of(conversation, member)
     )
     assert view.groups == [] and view.my_group is None and view.me is not None
+    assert view.min_votes == 1  # min(7, statements)
 
 
 def test_no_votes_at_all(conversation):

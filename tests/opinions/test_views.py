@@ -327,3 +327,17 @@ def test_htmx_vote_after_the_session_ran_out_sends_the_page_to_the_login(client,
     assert "login" in response["HX-Redirect"]
     assert response["HX-Redirect"].endswith("?next=" + url("conversation", conversation))
     assert not Vote.objects.exists()
+
+
+def test_results_tell_a_new_voter_how_to_get_a_group(client, planted_conversation):
+    conversation, statements, *_ = planted_conversation
+    member = member_of(conversation.phase.process)
+    from werkstatt.opinions.services import conversations as services
+
+    services.do_vote(conversation, member, statements[0], 1)
+    analysis.run_analysis(conversation)
+    client.force_login(member)
+    html = client.get(url("results", conversation)).content.decode()
+    assert "You are not in an opinion group yet." in html
+    assert "at least 7 statements" in html
+    assert 'id="map-me"' in html  # but on the map

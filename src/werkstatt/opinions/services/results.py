@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from werkstatt.engines import opinions as engine
+
 from ..models import AnalysisResult, Conversation, Participant, Statement
 
 WIDTH, HEIGHT, PAD = 800, 500, 36
@@ -62,6 +64,7 @@ class Results:
     consensus_agree: list[dict[str, Any]]
     consensus_disagree: list[dict[str, Any]]
     divisive: list[dict[str, Any]]
+    min_votes: int = 0  # votes a participant needs to be placed in a group
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -239,4 +242,5 @@ def build_results(
         consensus_agree=views(consensus.get("agree", [])),
         consensus_disagree=views(consensus.get("disagree", [])),
         divisive=divisive,
+        min_votes=min(engine.MIN_VOTES, len(stats)),
     )
