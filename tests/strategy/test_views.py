@@ -204,6 +204,7 @@ def test_react_and_hidden_comment_text(client, process):
     url = reverse("strategy:comment_react", args=[process.slug, comment.pk])
     response = client.post(url, {"kind": "agree"}, **HTMX)
     assert 'aria-pressed="true"' in page(response)
+    assert 'id="discussion"' not in page(response)  # only the reactions are replaced
     assert CommentReaction.objects.get().kind == "agree"
     client.post(url, {"kind": "bogus"})
     assert CommentReaction.objects.get().kind == "agree"

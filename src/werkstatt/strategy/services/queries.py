@@ -143,6 +143,25 @@ def comment_tree(user: Any, rec: Recommendation) -> list[CommentNode]:
     return roots
 
 
+def comment_node(user: Any, comment: Comment) -> CommentNode:
+    """One comment with its reaction counts and the user's own reaction (no replies)."""
+    counts = dict(
+        CommentReaction.objects.filter(comment=comment)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    mine = ""
+    if user.is_authenticated:
+        mine = (
+            CommentReaction.objects.filter(comment=comment, user=user)
+            .values_list("kind", flat=True)
+            .first()
+            or ""
+        )
+    return CommentNode(comment, counts=counts, mine=mine)
+
+
 def moderation_queue(process: Process) -> dict[str, Any]:
     from ..models import ModerationAction, Report
 

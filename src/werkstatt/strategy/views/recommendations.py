@@ -27,7 +27,12 @@ from ..models import Attachment, Comment, Process, Recommendation
 from ..services import comments as comment_services
 from ..services import recommendations as services
 from ..services.history import recommendation_versions
-from ..services.queries import RecommendationFilter, comment_tree, filtered_recommendations
+from ..services.queries import (
+    RecommendationFilter,
+    comment_node,
+    comment_tree,
+    filtered_recommendations,
+)
 from .common import GET, GET_POST, process_view, run
 
 PAGE_SIZE = 20
@@ -278,7 +283,14 @@ def comment_react(request: HttpRequest, process: Process, pk: int) -> HttpRespon
     else:
         comment_services.do_react(comment, request.user, form.cleaned_data["kind"])
     if request.htmx:
-        return _discussion_response(request, comment.recommendation)
+        # Only this comment's reactions: what someone is typing elsewhere stays untouched.
+        context = {
+            "process": process,
+            "comment": comment,
+            "node": comment_node(request.user, comment),
+            "can_react": True,
+        }
+        return render(request, "strategy/_reactions.html", context)
     return redirect(comment.get_absolute_url())
 
 
