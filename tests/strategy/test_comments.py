@@ -146,3 +146,20 @@ def test_comment_by_deleted_account_stays(rec):
     comment = CommentFactory(recommendation=rec)
     comment.author.delete()
     assert Comment.objects.get(pk=comment.pk).author is None
+
+
+def test_database_allows_one_open_report_per_person_and_thing(rec):
+    from django.db import IntegrityError, transaction
+
+    reporter = UserFactory()
+    comment = CommentFactory(recommendation=rec)
+    services.do_report(comment, reporter, "spam")
+    services.do_report(rec, reporter, "spam")  # the recommendation itself is another thing
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            process=rec.process, recommendation=rec, comment=comment, reporter=reporter,
+            reason="spam",
+        )  # fmt: skip
+    Report.objects.filter(comment=comment).update(state=Report.State.DISMISSED)
+    services.do_report(comment, reporter, "offensive")  # after handling, a new report is fine
+    assert Report.objects.filter(comment=comment).count() == 2

@@ -475,6 +475,17 @@ class Report(models.Model):
                 condition=Q(recommendation__isnull=False) | Q(comment__isnull=False),
                 name="report_has_target",
             ),
+            # One open report per person and thing, whatever a double click or a race does.
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(state="open", comment__isnull=False),
+                name="one_open_report_per_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "recommendation"],
+                condition=Q(state="open", comment__isnull=True),
+                name="one_open_report_per_recommendation",
+            ),
         ]
 
     def __str__(self) -> str:

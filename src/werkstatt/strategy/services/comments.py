@@ -123,14 +123,21 @@ def do_report(target: Comment | Recommendation, user: Any, reason: str, text: st
             _("You have already reported this; the moderators are looking into it."),
             code="duplicate",
         )
-    report = Report.objects.create(
-        process=rec.process,
-        recommendation=rec,
-        comment=target if is_comment else None,
-        reporter=user,
-        reason=reason,
-        text=text,
-    )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                process=rec.process,
+                recommendation=rec,
+                comment=target if is_comment else None,
+                reporter=user,
+                reason=reason,
+                text=text,
+            )
+    except IntegrityError as exc:  # the same report at the same moment
+        raise ValidationError(
+            _("You have already reported this; the moderators are looking into it."),
+            code="duplicate",
+        ) from exc
     notify(
         moderators_of(rec.process),
         verb="strategy.report",
