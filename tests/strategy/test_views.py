@@ -295,3 +295,16 @@ def test_hide_form_requires_reason(client, process):
     client.post(url, {"reason": "Werbung"})
     comment.refresh_from_db()
     assert comment.is_hidden
+
+
+def test_email_addresses_never_show_in_public(client, process):
+    nameless = UserFactory(email="geheim@firma.example", name="")
+    rec = RecommendationFactory(process=process, author=nameless)
+    CommentFactory(recommendation=rec, author=nameless)
+    pages = [
+        page(client.get(rec.get_absolute_url())),
+        page(client.get(reverse("strategy:recommendations", args=[process.slug]))),
+        page(client.get(reverse("strategy_api:recommendation-list", args=[process.slug]))),
+        page(client.get(reverse("strategy_api:comment-list", args=[process.slug, rec.pk]))),
+    ]
+    assert not [p for p in pages if "geheim@firma.example" in p]

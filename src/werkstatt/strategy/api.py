@@ -22,6 +22,7 @@ from werkstatt.network.models import Region, Sector
 from .models import ActionField, Comment, Phase, Process, Recommendation
 from .services import comments as comment_services
 from .services import recommendations as services
+from .services.names import public_name
 from .services.queries import (
     RecommendationFilter,
     filtered_recommendations,
@@ -130,7 +131,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
     def get_author(self, rec: Recommendation) -> str:
-        return str(rec.author) if rec.author else ""
+        return public_name(rec.author)
 
     def get_url(self, rec: Recommendation) -> str:
         return rec.get_absolute_url()
@@ -149,7 +150,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_hidden", "hidden_reason", "created"]
 
     def get_author(self, comment: Comment) -> str:
-        return str(comment.author) if comment.author else ""
+        return public_name(comment.author)
 
     def to_representation(self, comment: Comment) -> dict[str, Any]:
         data = super().to_representation(comment)

@@ -15,6 +15,7 @@ from werkstatt.notifications.services import notify
 
 from ..models import Comment, CommentReaction, ModerationAction, Recommendation, Report
 from .audit import log_action, moderators_of
+from .names import public_name
 
 MAX_COMMENT = 5000
 #: Replies nest this deep; a reply to a deeper comment joins its parent's thread.
@@ -56,7 +57,9 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
         notify(
             [parent.author],
             verb="strategy.reply",
-            title=format_lazy(gettext_lazy("{} replied to your comment on “{}”"), user, rec.title),
+            title=format_lazy(
+                gettext_lazy("{} replied to your comment on “{}”"), public_name(user), rec.title
+            ),
             url=url,
             actor=user,
             target=comment,
@@ -67,7 +70,7 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
     notify(
         recipients,
         verb="strategy.comment",
-        title=format_lazy(gettext_lazy("{} commented on “{}”"), user, rec.title),
+        title=format_lazy(gettext_lazy("{} commented on “{}”"), public_name(user), rec.title),
         url=url,
         actor=user,
         target=comment,
