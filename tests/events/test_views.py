@@ -417,12 +417,14 @@ def test_attendee_list_as_xlsx(client, organiser):
     )
     Answer.objects.create(registration=registration, question=question, value="Einkauf")
     RegistrationFactory(event=event, status=Status.WAITING, name="Bernd Uhlig")
+    RegistrationFactory(event=event, status=Status.CANCELLED, name="Anton Abgesagt")
     response = client.get(reverse("events:export_xlsx", args=[event.slug]))
     assert response["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == tuple(german(h) for h in ("Name", "E-mail", "Organisation", "Status"))
     assert rows[0][-1] == "Ihre Funktion"
+    assert [row[0] for row in rows[1:]] == ["Jürgen Größel", "Bernd Uhlig", "Anton Abgesagt"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Jürgen Größel"][1] == registration.user.email
     assert by_name["Jürgen Größel"][2] == "Erzgebirgische Drehteile GmbH"

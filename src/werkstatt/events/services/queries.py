@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from werkstatt.accounts.models import SpaceRole
@@ -63,6 +74,19 @@ def agenda(event: Event) -> list[Session]:
 
 def seats_taken(event: Event) -> int:
     return event.registrations.filter(status=Status.CONFIRMED).count()
+
+
+def in_list_order(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Confirmed first (by name), then the waiting list in its order, then the cancelled."""
+    rank = Case(
+        When(status=Status.CONFIRMED, then=Value(0)),
+        When(status=Status.WAITING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return registrations.alias(status_rank=rank).order_by(
+        "status_rank", "waiting_since", "name", "pk"
+    )
 
 
 def waiting_list(event: Event) -> QuerySet[Registration]:

@@ -239,7 +239,7 @@ def registrations(request: HttpRequest, event: Event) -> HttpResponse:
     status = q = ""
     if filters.is_valid():
         status, q = filters.cleaned_data["status"], filters.cleaned_data["q"].strip()
-    rows = _registrations(event, status, q).order_by("status", "waiting_since", "created", "pk")
+    rows = queries.in_list_order(_registrations(event, status, q))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = list(queries.waiting_list(event).values_list("pk", flat=True))
     positions = {pk: i + 1 for i, pk in enumerate(waiting)}
@@ -292,14 +292,12 @@ def checkin(request: HttpRequest, event: Event) -> HttpResponse:
 @GET
 @event_view(REGISTRATIONS)
 def export_xlsx(request: HttpRequest, event: Event) -> HttpResponse:
-    rows = (
-        event.registrations.select_related("user")
-        .prefetch_related(
+    rows = queries.in_list_order(
+        event.registrations.select_related("user").prefetch_related(
             Prefetch(
                 "answers", queryset=Answer.objects.only("registration_id", "question_id", "value")
             )
         )
-        .order_by("status", "name", "pk")
     )
     content = documents.attendees_xlsx(event, rows, list(event.questions.all()))
     return file_response(
