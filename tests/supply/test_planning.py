@@ -175,3 +175,21 @@ def test_api_ranking_and_consortia(client, network):
         near_welder.slug,
     ]
     assert best["optimal"] is True and best["partners"] == 2
+
+
+def test_partner_limit_and_cost_change_the_proposal_and_the_inquiry(client, network):
+    buyer, demand, near_cutter, near_welder, far_all = network
+    client.force_login(buyer.user)
+    url = reverse("supply:demand_consortium", args=[demand.pk])
+    plan = client.get(url, {"max_partners": "1"}).context["plan"]
+    assert {o for _s, o in plan.options[0].assignments} == {far_all}
+    costly = client.get(url, {"partner_cost_km": "400"}).context["plan"].options[0]
+    assert costly.partners == 1 and costly.partner_cost_km == 400
+    bad = client.get(url, {"max_partners": "0"})
+    assert bad.context["options_form"].errors
+    assert bad.context["plan"].options[0].partners == 2  # the defaults still answer
+    client.post(
+        reverse("supply:consortium_inquiry", args=[demand.pk]),
+        {"alternative": "0", "max_partners": "1", "message": "Alles aus einer Hand?"},
+    )
+    assert [i.organisation for i in Inquiry.objects.all()] == [far_all]

@@ -288,6 +288,32 @@ class InquiryForm(forms.Form):
         self.fields["steps"].label_from_instance = lambda s: f"{s.order}. {s.capability.name}"
 
 
+class ConsortiumOptionsForm(forms.Form):
+    """The buyer's knobs for the consortium proposal (FORMATS.md §2)."""
+
+    max_partners = forms.IntegerField(
+        label=_("At most this many partners"),
+        required=False,
+        min_value=1,
+        max_value=30,
+        help_text=_("Empty: as many as the shortest route needs"),
+    )
+    partner_cost_km = forms.FloatField(
+        label=_("Coordination cost per partner (km)"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_("Each further partner counts like this many kilometres of transport"),
+    )
+
+    def options(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "max_partners": data.get("max_partners"),
+            "partner_cost_km": data.get("partner_cost_km") or 0.0,
+        }
+
+
 class ConsortiumInquiryForm(forms.Form):
     alternative = forms.IntegerField(min_value=0, max_value=20, initial=0, widget=forms.HiddenInput)
     message = forms.CharField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import (
+    ConsortiumOptionsForm,
     DemandForm,
     DemandStatusForm,
     DemandStepFormSet,
@@ -166,8 +167,9 @@ def demand_ranking(request: HttpRequest, demand: Demand) -> HttpResponse:
 @GET
 @demand_planning_view
 def demand_consortium(request: HttpRequest, demand: Demand) -> HttpResponse:
+    options_form = ConsortiumOptionsForm(request.GET or None)
     try:
-        plan = planning.consortia_for(demand, request.user)
+        plan = planning.consortia_for(demand, request.user, **options_form.options())
         unavailable = False
     except planning.PlanningUnavailable:
         plan, unavailable = None, True
@@ -179,6 +181,8 @@ def demand_consortium(request: HttpRequest, demand: Demand) -> HttpResponse:
             "plan": plan,
             "map_data": planning.map_data(demand, plan) if plan else None,
             "unavailable": unavailable,
+            "options_form": options_form,
+            "options": options_form.options(),
             "can_send": request.user.has_perm("supply.send_inquiry", demand),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from werkstatt.network.models import Organisation
 
-from ..forms import ConsortiumInquiryForm, InquiryActionForm, InquiryFilterForm, InquiryForm
+from ..forms import (
+    ConsortiumInquiryForm,
+    ConsortiumOptionsForm,
+    InquiryActionForm,
+    InquiryFilterForm,
+    InquiryForm,
+)
 from ..models import Demand, Inquiry
 from ..services import inquiries as services
 from ..services import lists, planning
@@ -69,7 +75,8 @@ def consortium_inquiry(request: HttpRequest, demand: Demand) -> HttpResponse:
     try:
         # The proposal is computed again here: what is sent is what the engine proposes,
         # never a list of organisations taken from the request.
-        plan = planning.consortia_for(demand, request.user)
+        options = ConsortiumOptionsForm(request.POST).options()
+        plan = planning.consortia_for(demand, request.user, **options)
         index = form.cleaned_data["alternative"]
         if not plan.feasible or index >= len(plan.options):
             raise ValidationError(_("This consortium is no longer available. Please reload."))
