@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Hashable
 from datetime import timedelta
 from typing import Any
 
@@ -256,7 +257,7 @@ def _analysis_for_priorities(
     priority_data: dict[str, list[float]], statements: list[int]
 ) -> engine.OpinionAnalysis:
     """A minimal OpinionAnalysis carrying the stored priority inputs, for the engine's rule."""
-    stats = {}
+    stats: dict[Hashable, engine.StatementStats] = {}
     for key, (agree, disagree, seen, extremity) in priority_data.items():
         sid = int(key)
         counts = engine.VoteCounts(
@@ -281,7 +282,7 @@ def _analysis_for_priorities(
         clustered=False,
         reason="",
         seconds=0.0,
-        statements=statements,
+        statements=list[Hashable](statements),
     )
 
 

@@ -359,7 +359,7 @@ def export_polis(conversation: Conversation, groups: dict[int, int | None] | Non
         Statement.Status.REJECTED: -1,
         Statement.Status.PENDING: 0,
     }
-    comments = [
+    comments: list[list[Any]] = [
         [
             "timestamp",
             "datetime",
@@ -384,7 +384,7 @@ def export_polis(conversation: Conversation, groups: dict[int, int | None] | Non
                 text,
             ]
         )
-    vote_rows = [["timestamp", "datetime", "comment-id", "voter-id", "vote"]]
+    vote_rows: list[list[Any]] = [["timestamp", "datetime", "comment-id", "voter-id", "vote"]]
     for participant, statement, value, moment in votes:
         vote_rows.append(
             [
@@ -400,7 +400,7 @@ def export_polis(conversation: Conversation, groups: dict[int, int | None] | Non
         if author:
             authored[author] = authored.get(author, 0) + 1
     comment_ids = [n for _pk, n, *_ in statements]
-    matrix = [
+    matrix: list[list[Any]] = [
         ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *comment_ids]
     ]
     for pk in participant_pks:

@@ -210,11 +210,11 @@ def build_results(
     def views(ids: list[int]) -> list[dict[str, Any]]:
         return [_statement_view(statements.get(s), s, stats.get(str(s), {})) for s in ids]
 
-    divisive = []
+    divisive: list[dict[str, Any]] = []
     for sid in data.get("divisive", [])[:5]:
-        view = _statement_view(statements.get(sid), sid, stats.get(str(sid), {}))
+        row = _statement_view(statements.get(sid), sid, stats.get(str(sid), {}))
         per_group = stats.get(str(sid), {}).get("groups", {})
-        view["groups"] = [
+        row["groups"] = [
             {
                 "label": group_label(g.id),
                 "agree": percent(
@@ -226,7 +226,7 @@ def build_results(
             }
             for g in groups
         ]
-        divisive.append(view)
+        divisive.append(row)
 
     consensus = data.get("consensus", {})
     return Results(
