@@ -308,3 +308,22 @@ def test_email_addresses_never_show_in_public(client, process):
         page(client.get(reverse("strategy_api:comment-list", args=[process.slug, rec.pk]))),
     ]
     assert not [p for p in pages if "geheim@firma.example" in p]
+
+
+def test_phase_form_saves_a_phase_without_order(client, process):
+    client.force_login(moderator_of(process))
+    end = process.end_date
+    response = client.post(
+        reverse("strategy:phase_create", args=[process.slug]),
+        {
+            "name": "Umsetzungskonzepte",
+            "start_date": (end - datetime.timedelta(days=10)).isoformat(),
+            "end_date": end.isoformat(),
+            "visibility": "members",
+            "allows_comment": "on",
+            "order": "",
+        },
+    )
+    assert response.status_code == 302
+    phase = process.phases.get(name="Umsetzungskonzepte")
+    assert phase.order == 0 and phase.allows_comment and not phase.allows_propose

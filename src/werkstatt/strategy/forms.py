@@ -60,6 +60,14 @@ class ProcessForm(forms.ModelForm):
 
 
 class PhaseForm(forms.ModelForm):
+    order = forms.IntegerField(
+        label=capfirst(_("order")),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_("Orders phases that start on the same day"),
+    )
+
     class Meta:
         model = Phase
         fields = [
@@ -97,6 +105,10 @@ class PhaseForm(forms.ModelForm):
 
 
 class ActionFieldForm(forms.ModelForm):
+    order = forms.IntegerField(
+        label=capfirst(_("order")), required=False, min_value=0, max_value=1000
+    )
+
     class Meta:
         model = ActionField
         fields = ["name", "description", "order"]

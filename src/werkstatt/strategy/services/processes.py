@@ -164,6 +164,7 @@ def do_save_phase(
     for name in PHASE_FIELDS:
         if name in data:
             setattr(phase, name, data[name])
+    phase.order = phase.order or 0
     phase.save()
     log_action(
         process,
