@@ -319,7 +319,7 @@ def build_demo(seed: int, report: Report) -> None:
                 0,
                 "13:00",
                 240,
-                Session.Kind.DEMONSTRATION,
+                Session.Kind.NETWORKING,
                 "B2B-Gespräche",
                 2,
                 [],
@@ -373,7 +373,7 @@ def build_demo(seed: int, report: Report) -> None:
         office or smwa,
         [u for u in (prozess, moderation) if u],
         title="Strategiekonferenz: Industrie der Zukunft",
-        kind=Event.Kind.FAIR,
+        kind=Event.Kind.CONFERENCE,
         description=(
             "Die ZukunftsWerkstatt INDUSTRIE stellt im Rahmen der Leipziger Industriemessen "
             "Intec und Z ihre bisherigen Ergebnisse vor: Handlungsempfehlungen zu "

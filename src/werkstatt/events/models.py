@@ -173,6 +173,7 @@ class Session(models.Model):
         TALK = "talk", _("Talk")
         PANEL = "panel", _("Panel discussion")
         DEMONSTRATION = "demonstration", _("Demonstration")
+        NETWORKING = "networking", _("Networking and B2B meetings")
         BREAK = "break", _("Break")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
