@@ -155,7 +155,7 @@ def _checked(data: Mapping[str, Any], steps: Sequence[StepData]) -> tuple[geocod
     if not (data.get("title") or "").strip():
         raise ValidationError({"title": _("Please give the demand a title.")})
     invited = list(data.get("invited_organisations") or [])
-    check_visibility(data.get("visibility") or Visibility.PUBLIC, invited)
+    check_visibility(str(data.get("visibility") or "public"), invited)
     place = locate_delivery(data.get("delivery_postcode", ""), data.get("delivery_city", ""))
     return place, invited
 

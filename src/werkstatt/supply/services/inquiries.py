@@ -30,7 +30,8 @@ Status = Inquiry.Status
 Side = InquiryMessage.Side
 
 # action -> (side that may take it, statuses it is allowed from, status it leads to)
-ACTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
+# (TextChoices members; typed loosely since mypy runs here without the Django plugin.)
+ACTIONS: dict[str, tuple[Any, tuple[Any, ...], Any]] = {
     "accept": (Side.SUPPLIER, (Status.SENT, Status.ANSWERED, Status.QUESTION), Status.ACCEPTED),
     "decline": (Side.SUPPLIER, (Status.SENT, Status.ANSWERED, Status.QUESTION), Status.DECLINED),
     "question": (Side.SUPPLIER, (Status.SENT, Status.ANSWERED, Status.QUESTION), Status.QUESTION),
