@@ -197,6 +197,8 @@ def test_moderator_creates_seeds_and_moderates(client):
     response = client.post(url("moderation", conversation), {"text": " "})
     assert response.status_code == 200 and Statement.objects.count() == 1
     pending = StatementFactory(conversation=conversation, number=5, status="pending", is_seed=False)
+    page = client.get(url("conversation", conversation)).content.decode()
+    assert "1 awaiting moderation" in page
     client.post(url("statement_moderate", conversation, pk=pending.pk), {"status": "rejected"})
     pending.refresh_from_db()
     assert pending.status == Statement.Status.REJECTED

@@ -98,6 +98,10 @@ def my_vote_list(conversation: Conversation, user: Any) -> list[Vote]:
     )
 
 
+def pending_count(conversation: Conversation) -> int:
+    return conversation.statements.filter(status=Status.PENDING).count()
+
+
 def accepted_statements(conversation: Conversation) -> QuerySet[Statement]:
     return conversation.statements.filter(status=Status.ACCEPTED)
 

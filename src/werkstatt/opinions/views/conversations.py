@@ -112,12 +112,14 @@ def _voting_context(
 @conversation_view(login=False)
 def conversation_detail(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     user = request.user
+    can_moderate = user.has_perm("opinions.moderate_conversation", conversation)
     context = _voting_context(request, conversation)
     context.update(
         {
             "statement_form": StatementForm(),
             "can_add_statement": user.has_perm("opinions.add_statement", conversation),
-            "can_moderate": user.has_perm("opinions.moderate_conversation", conversation),
+            "can_moderate": can_moderate,
+            "pending_count": services.pending_count(conversation) if can_moderate else 0,
             "can_join": user.has_perm("strategy.join_process", conversation.phase.process),
             "my_votes": services.my_vote_list(conversation, user),
             "my_pending": Statement.objects.filter(
