@@ -769,9 +769,16 @@ def _milp(
     lp.a_matrix_.start_ = starts.astype(np.int32)
     lp.a_matrix_.index_ = rows_all.astype(np.int32)
     lp.a_matrix_.value_ = vals_all
+    # With the partners y fixed to 0/1 the rest is a path in a layered graph with node bounds 0
+    # or 1: a network flow, whose LP optimum is integral. So only y need be integer (branching
+    # on who takes part is also what closes the gap fastest). No-good rows break that structure:
+    # then x is integer too.
     integrality = [highspy.HighsVarType.kContinuous] * n_col
-    for k in range(n_x):
+    for k in range(y0, n_col):
         integrality[k] = highspy.HighsVarType.kInteger
+    if nogoods:
+        for k in range(n_x):
+            integrality[k] = highspy.HighsVarType.kInteger
     lp.integrality_ = integrality
 
     solver = highspy.Highs()
@@ -812,11 +819,23 @@ def _milp(
         return None, True
     if info.primal_solution_status != 2:  # no feasible point found in time
         return None, False
-    x = np.asarray(solver.getSolution().col_value)[:n_x]
+    values = np.asarray(solver.getSolution().col_value)
+    x = values[:n_x]
     path = []
     for i in range(steps):
         k = int(np.argmax(x[x_offset[i] : x_offset[i + 1]]))
         path.append(int(node_sup[i][k]))
+    if not nogoods:
+        # x was continuous: read the chain off the chosen partners exactly (the shortest chain
+        # through them, which is what the LP found for these y, now surely integral).
+        chosen = partners[values[y0:] > 0.5]
+        capable = [layer[np.isin(layer, chosen)] for layer in inst.capable]
+        if all(len(layer) for layer in capable):
+            sub = _Instance(inst.demand, inst.points, capable, inst.to_buyer)
+            sub_go, sub_nxt = _backward(sub)
+            candidate = _shortest_chain_from(sub, sub_go, sub_nxt)[0]
+            if inst.cost(candidate) <= inst.cost(path) + _EPS:
+                path = list(candidate)
     optimal = status == highspy.HighsModelStatus.kOptimal
     exact_cost = inst.cost(path)
     # HiGHS's bound is -inf if it stopped before its first relaxation: then the simple one
