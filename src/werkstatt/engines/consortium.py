@@ -26,8 +26,11 @@ How the optimum is found (`form_consortium`):
   buyer's side.
 - With a partner cost or a partner limit, "the same supplier" couples the steps (a firm used at
   steps 1 and 5 is paid for once), which a path cannot see. Then a MILP (HiGHS via highspy):
-  binary x[i, s] (supplier s does step i), flow variables on the arcs between consecutive layers,
-  y[s] >= x[i, s] (s is a partner, costs partner_cost_km), sum y <= max_partners. Before it is
+  x[i, s] (supplier s does step i), flow variables on the arcs between consecutive layers,
+  binary y[s] >= x[i, s] (s is a partner, costs partner_cost_km), sum y <= max_partners. Only y
+  is integer: with the partners fixed the chain is a network flow with an integral LP optimum,
+  read off exactly by the chain DP over the chosen partners (x is integer too when no-good rows
+  for alternatives are present, which break that structure). Before it is
   built, every node and arc whose lower bound (the partner-free shortest path through it, plus
   the partner cost of the partners it needs at least) exceeds a known feasible solution is
   dropped, which keeps the model small without losing the optimum. HiGHS gets a time limit; if it
