@@ -1,8 +1,8 @@
 """The monitoring's URLs in the permission matrix (see tests/matrix.py, tests/strategy/matrix.py).
 
-Builds on the strategy world: {rec} (public, in {process}) gets the concept {concept} with a
+Builds on the strategy world: {st_rec} (public, in {st_process}) gets the concept {concept} with a
 result and a milestone; {board_rec} (seen only by the board, "other_admin", and moderators) gets
-{board_concept}. "moderator" moderates {process}; report files: {pdf} (public) and {xlsx}
+{board_concept}. "moderator" moderates {st_process}; report files: {pdf} (public) and {xlsx}
 (moderators only).
 """
 
@@ -23,7 +23,7 @@ from werkstatt.monitoring.models import (
 from werkstatt.network.models import Organisation
 from werkstatt.strategy.models import Process, Recommendation
 
-P = {"slug": "{process}"}
+P = {"slug": "{st_process}"}
 C = {"pk": "{concept}"}
 MODERATORS = "login 403 403 403 403 200 200"
 MODERATORS_POST = "login 403 403 403 403 302 302"
@@ -34,7 +34,7 @@ ROWS = [
     Row("monitoring:process", P, "GET", ALL_200),
     Row(
         "monitoring:process",
-        {"slug": "{private}"},
+        {"slug": "{st_private}"},
         "GET",
         "404 404 200 404 404 404 200",
         note="non-public process",
@@ -72,7 +72,7 @@ ROWS = [
         "404 404 404 404 200 200 200",
         note="board only",
     ),
-    Row("monitoring:concept_edit", {"pk": "{rec}"}, "GET", MODERATORS),
+    Row("monitoring:concept_edit", {"pk": "{st_rec}"}, "GET", MODERATORS),
     Row("monitoring:result_add", C, "GET", MODERATORS),
     Row("monitoring:result_edit", {"pk": "{result}"}, "GET", MODERATORS),
     Row("monitoring:result_delete", {"pk": "{result}"}, "GET", POST_ONLY),
@@ -85,7 +85,7 @@ ROWS = [
     Row("monitoring_api:process", P, "GET", ALL_200),
     Row(
         "monitoring_api:process",
-        {"slug": "{private}"},
+        {"slug": "{st_private}"},
         "GET",
         "404 404 200 404 404 404 200",
         note="non-public process",
@@ -102,8 +102,8 @@ ROWS = [
 
 
 def world(users: dict, values: dict) -> None:
-    process = Process.objects.get(slug=values["process"])
-    rec = Recommendation.objects.get(pk=values["rec"])
+    process = Process.objects.get(slug=values["st_process"])
+    rec = Recommendation.objects.get(pk=values["st_rec"])
     concept = ImplementationConcept.objects.create(
         recommendation=rec,
         summary="Ausbildungsverbund Erzgebirge aufbauen.",
@@ -119,7 +119,7 @@ def world(users: dict, values: dict) -> None:
         concept=concept, title="Erste Azubis", due_date=datetime.date(2027, 9, 1)
     )
     board_concept = ImplementationConcept.objects.create(
-        recommendation=Recommendation.objects.get(pk=values["board_rec"]), summary="Intern."
+        recommendation=Recommendation.objects.get(pk=values["st_board_rec"]), summary="Intern."
     )
     pdf = ReportFile(process=process, kind=ReportFile.Kind.PDF)
     pdf.file.save("bericht.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
