@@ -57,6 +57,8 @@ ROWS = [
     Row("strategy:process_edit", P, "GET", MODERATORS),
     Row("strategy:join", P, "GET", POST_ONLY),
     Row("strategy:join", P, "POST", "login 302 403 403 403 403 302"),  # superusers pass rules
+    Row("strategy:leave", P, "GET", POST_ONLY),
+    Row("strategy:leave", P, "POST", "login 302 302 302 302 302 302"),
     Row("strategy:members", P, "GET", MODERATORS),
     Row(
         "strategy:members",

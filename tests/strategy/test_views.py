@@ -75,6 +75,9 @@ def test_join_then_propose(client, process):
     client.force_login(user)
     client.post(reverse("strategy:join", args=[process.slug]))
     assert SpaceRole.objects.filter(user=user, space=process.space, role="member").exists()
+    assert reverse("strategy:leave", args=[process.slug]) in page(
+        client.get(reverse("strategy:process", args=[process.slug]))
+    )
     field = ActionFieldFactory(process=process, name="Infrastruktur")
     region = RegionFactory()
     response = client.post(
@@ -327,3 +330,11 @@ def test_phase_form_saves_a_phase_without_order(client, process):
     assert response.status_code == 302
     phase = process.phases.get(name="Umsetzungskonzepte")
     assert phase.order == 0 and phase.allows_comment and not phase.allows_propose
+
+
+def test_leave(client, process):
+    member = member_of(process)
+    client.force_login(member)
+    client.post(reverse("strategy:leave", args=[process.slug]))
+    assert not SpaceRole.objects.filter(user=member, space=process.space).exists()
+    assert not member.has_perm("strategy.propose", process)

@@ -14,6 +14,7 @@ urlpatterns = [
     path(P, processes.process_detail, name="process"),
     path(P + "bearbeiten/", processes.process_edit, name="process_edit"),
     path(P + "mitmachen/", processes.join, name="join"),
+    path(P + "austreten/", processes.leave, name="leave"),
     path(P + "mitglieder/", processes.members, name="members"),
     path(P + "mitglieder/<int:pk>/entfernen/", processes.member_remove, name="member_remove"),
     path(P + "phasen/neu/", processes.phase_form, name="phase_create"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -54,6 +55,10 @@ def process_detail(request: HttpRequest, process: Process) -> HttpResponse:
         "can_moderate": user.has_perm("strategy.moderate", process),
         "can_join": user.has_perm("strategy.join_process", process),
         "can_propose": user.has_perm("strategy.propose", process),
+        "is_member": user.is_authenticated
+        and SpaceRole.objects.filter(
+            user=user, space=process.space, role=SpaceRole.Role.MEMBER
+        ).exists(),
     }
     return render(request, "strategy/process_detail.html", context)
 
@@ -145,6 +150,18 @@ def join(request: HttpRequest, process: Process) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Welcome! You now take part in this process."))
+    return redirect(process)
+
+
+@require_POST
+@process_view()
+def leave(request: HttpRequest, process: Process) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if services.do_leave_process(request.user, process):
+        messages.success(request, _("You no longer take part in this process."))
+    else:
+        messages.info(request, _("You were not a member of this process."))
     return redirect(process)
 
 
