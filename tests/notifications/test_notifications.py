@@ -143,3 +143,14 @@ def test_switching_to_immediately_drops_the_pending_digest():
     assert send_digests() == 0
     with pytest.raises(ValueError):
         do_update_settings(user, "hourly")
+
+
+def test_digest_job():
+    from werkstatt.jobs.services import enqueue
+
+    notify([prefer(UserFactory(), "daily")], verb="x", title="Hallo", url="/")
+    job = enqueue("notifications.digests", {})
+    job.refresh_from_db()
+    assert job.status == job.Status.SUCCEEDED
+    assert job.result == {"sent": 1}
+    assert len(mail.outbox) == 1
