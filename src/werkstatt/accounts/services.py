@@ -5,6 +5,8 @@ Each `do_*` function makes one change atomically; views call them after their fo
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import Any
 
 from django.apps import apps
@@ -123,4 +125,16 @@ def export_user_data(user: User) -> dict[str, Any]:
                 }
             )
     data["changes_made"] = changes
+    # Each domain app that keeps personal data contributes it through its own
+    # `services/privacy.py` with `user_data(user)` (accounts imports no app above it).
+    for config in apps.get_app_configs():
+        if not config.name.startswith("werkstatt."):
+            continue
+        module_name = f"{config.name}.services.privacy"
+        package = importlib.util.find_spec(f"{config.name}.services")
+        if package is None or package.submodule_search_locations is None:
+            continue
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        data[config.label] = importlib.import_module(module_name).user_data(user)
     return data
