@@ -370,7 +370,9 @@ def test_another_events_items_are_not_reachable(client, organiser):
     )
 
 
-def test_invitations_make_an_invitation_only_event_visible(client, organiser):
+def test_invitations_make_an_invitation_only_event_visible(
+    client, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
     event = EventFactory(visibility=Event.Visibility.INVITATION)
     make_organiser(event, organiser)
     guest = UserFactory(email="gremium@hwk.example")
@@ -380,7 +382,11 @@ def test_invitations_make_an_invitation_only_event_visible(client, organiser):
     unknown = client.post(url, {"emails": "kein-konto@nirgendwo.example"})
     assert "kein-konto@nirgendwo.example" in unknown.context["form"].errors["emails"][0]
     assert not guest.has_perm("events.view_event", event)
-    assert client.post(url, {"emails": "Gremium@hwk.example"}).status_code == 302
+    assert not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"emails": "Gremium@hwk.example"}).status_code == 302
+    assert [m.to for m in mailoutbox] == [["gremium@hwk.example"]]
+    assert event.get_absolute_url() in mailoutbox[0].body
     guest = type(guest).objects.get(pk=guest.pk)
     assert guest.has_perm("events.view_event", event)
     client.post(url, {"remove": guest.pk})
