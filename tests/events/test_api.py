@@ -48,8 +48,19 @@ def test_event_detail_has_the_agenda(api):
     )
     session = SessionFactory(event=event, title="Eröffnung", kind="keynote")
     session.speakers.add(speaker)
+    question = QuestionFactory(event=event, kind=Question.Kind.CHOICE, options=["A", "B"])
     data = api.get(reverse("events_api:event-detail", args=[event.slug])).json()
     assert data["organiser"] == "wfs"
+    assert data["questions"] == [
+        {
+            "id": question.pk,
+            "text": question.text,
+            "help_text": "",
+            "kind": "choice",
+            "options": ["A", "B"],
+            "required": True,
+        }
+    ]
     assert data["sessions"][0]["title"] == "Eröffnung"
     assert data["sessions"][0]["speakers"][0] == {
         "id": speaker.pk,

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from werkstatt.network.api import Pagination, UserLanguageMixin
 from werkstatt.network.models import Organisation
 
-from .models import Event, Registration, Session, Speaker
+from .models import Event, Question, Registration, Session, Speaker
 from .services import queries
 from .services import registration as services
 
@@ -71,11 +71,20 @@ class EventSerializer(serializers.ModelSerializer):
         )
 
 
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ("id", "text", "help_text", "kind", "options", "required")
+
+
 class EventDetailSerializer(EventSerializer):
     sessions = SessionSerializer(many=True, read_only=True)
+    questions = QuestionSerializer(
+        many=True, read_only=True, help_text="Asked at registration: answer by id"
+    )
 
     class Meta(EventSerializer.Meta):
-        fields = (*EventSerializer.Meta.fields, "sessions")
+        fields = (*EventSerializer.Meta.fields, "sessions", "questions")
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -142,6 +151,7 @@ class EventViewSet(UserLanguageMixin, viewsets.ReadOnlyModelViewSet):
         events = queries.visible_events(self.request.user).select_related("organiser")
         if self.action == "retrieve":
             return events.prefetch_related(
+                "questions",
                 Prefetch(
                     "sessions",
                     queryset=Session.objects.select_related("room").prefetch_related(
@@ -149,7 +159,7 @@ class EventViewSet(UserLanguageMixin, viewsets.ReadOnlyModelViewSet):
                             "speakers", queryset=Speaker.objects.select_related("organisation")
                         )
                     ),
-                )
+                ),
             )
         return events.order_by("starts_at", "pk")
 
