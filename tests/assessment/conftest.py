@@ -16,3 +16,11 @@ def recs(process):
 @pytest.fixture
 def member(process):
     return participant(process, email="firma@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_results_memo():
+    """Each test starts without remembered results (ids repeat between tests)."""
+    from werkstatt.assessment.services import results
+
+    results._memo.clear()

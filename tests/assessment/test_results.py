@@ -61,10 +61,10 @@ def test_pairwise_ranking_follows_the_votes_and_is_cached(process, recs, django_
     by_item = {s.item: s for s in ranking.summaries}
     assert by_item[best.pk].preference > 0.5 > by_item[bad.pk].preference
     assert by_item[recs[3].pk].comparisons == 0
-    # A second call uses the cached fit: the person's roles, the candidates, the votes' state
-    # and the cache lookup.
+    # A second call uses the remembered result: the person's roles and the data's state
+    # (recommendations, totals, comparisons, phases).
     visitor = UserFactory()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         again = results.pairwise_ranking(visitor, process)
     assert [s.item for s in again.summaries] == [s.item for s in ranking.summaries]
     # A new vote refits.

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,6 +34,7 @@ from werkstatt.engines.prioritisation import (
     summarise_ratings,
 )
 from werkstatt.network.models import Region
+from werkstatt.strategy import rules as sr
 from werkstatt.strategy.models import Phase, Process, Recommendation
 from werkstatt.strategy.services.queries import visible_processes, visible_recommendations
 
@@ -114,7 +117,7 @@ def _summarise(
     )
 
 
-def rating_ranking(user: Any, process: Process) -> RatingRanking:
+def _compute_rating_ranking(user: Any, process: Process) -> RatingRanking:
     """All candidate recommendations ranked by the lower bound of their rating interval (a
     person's rating of a recommendation = the mean of the criteria they rated)."""
     titles = candidates(user, process)
@@ -201,8 +204,7 @@ def _fits(
     }
 
 
-def pairwise_ranking(user: Any, process: Process) -> PairwiseRanking:
-    """All candidate recommendations ranked by their Bradley–Terry strength."""
+def _compute_pairwise_ranking(user: Any, process: Process) -> PairwiseRanking:
     return _fits(process, candidates(user, process))[""]
 
 
@@ -232,7 +234,7 @@ class GroupComparison:
         return list(zip(self.labels, self.counts, strict=True))
 
 
-def group_comparison(
+def _compute_group_comparison(
     user: Any, process: Process, method: str = "ratings", *, min_count: int = 1
 ) -> GroupComparison:
     """Each stakeholder group's ranks and where they differ. For ratings a group's score of a
@@ -375,7 +377,7 @@ def _districts() -> list[Region]:
     )
 
 
-def district_results(user: Any, process: Process) -> DistrictResults:
+def _compute_district_results(user: Any, process: Process) -> DistrictResults:
     """Per district: how many ratings of the fit there are and the mean fit over all
     recommendations rated for it, with its interval; and the tile map."""
     criterion = district_criterion(process)
@@ -417,7 +419,7 @@ def district_results(user: Any, process: Process) -> DistrictResults:
     return DistrictResults(criterion, rows, tiles, width, height)
 
 
-def district_ranking(user: Any, process: Process, region: Region) -> list[RatingSummary]:
+def _compute_district_ranking(user: Any, process: Process, region: Region) -> list[RatingSummary]:
     """The recommendations rated for `region`, ranked by the lower bound of their fit."""
     criterion = district_criterion(process)
     if criterion is None:
@@ -527,3 +529,100 @@ def recommendation_results(process: Process, rec: Recommendation) -> Recommendat
     }
     tiles, width, height = tile_map(regions, values)
     return RecommendationResults(rows, DistrictResults(district, drows, tiles, width, height))
+
+
+# --- the results snapshot: computed once per change, kept in memory ----------------------------
+#
+# The visible candidates depend only on the person's level in the process (moderators see all
+# published recommendations; otherwise the phases visible to the public, to members, to the
+# board), so a result is computed once per level and state of the data, and each process keeps
+# the last few in memory. The state is three small queries: the recommendations' count and last
+# change, the totals' count and last id (every rating rewrites its recommendation's totals with
+# new ids), the comparisons' count and last change; plus the phases' visibility.
+
+MEMO_SIZE = 48
+_memo: OrderedDict[str, Any] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _remember(key: str, compute: Callable[[], Any]) -> Any:
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = compute()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def visibility_level(user: Any, process: Process) -> str:
+    if sr.moderates(user, process):
+        return "all"
+    roles = sr.roles_in(user, process)
+    if sr.BOARD in roles:
+        return "board"
+    return "members" if roles else "public"
+
+
+def snapshot_key(user: Any, process: Process) -> str:
+    """What the results of `process` for this person depend on, as a string."""
+    recs = Recommendation.objects.filter(process=process).aggregate(
+        n=Count("pk"), last=Max("modified")
+    )
+    totals = RatingTotal.objects.filter(process=process).aggregate(n=Count("pk"), last=Max("pk"))
+    votes = Comparison.objects.filter(process=process).aggregate(
+        n=Count("pk"), last=Max("modified")
+    )
+    phases = ",".join(f"{p.pk}{p.visibility}" for p in process.timeline())
+    stamp = [
+        recs["n"],
+        recs["last"].timestamp() if recs["last"] else 0,
+        totals["n"],
+        totals["last"] or 0,
+        votes["n"],
+        votes["last"].timestamp() if votes["last"] else 0,
+    ]
+    return f"{process.pk}:{visibility_level(user, process)}:{stamp}:{phases}"
+
+
+def rating_ranking(user: Any, process: Process) -> RatingRanking:
+    """All candidate recommendations ranked by the lower bound of their rating interval (a
+    person's rating of a recommendation = the mean of the criteria they rated)."""
+    key = "ratings:" + snapshot_key(user, process)
+    return _remember(key, lambda: _compute_rating_ranking(user, process))  # type: ignore[no-any-return]
+
+
+def pairwise_ranking(user: Any, process: Process) -> PairwiseRanking:
+    """All candidate recommendations ranked by their Bradley–Terry strength."""
+    key = "pairwise:" + snapshot_key(user, process)
+    return _remember(key, lambda: _compute_pairwise_ranking(user, process))  # type: ignore[no-any-return]
+
+
+def group_comparison(
+    user: Any, process: Process, method: str = "ratings", *, min_count: int = 1
+) -> GroupComparison:
+    """Each stakeholder group's ranks and where they differ (see _compute_group_comparison)."""
+    key = f"groups:{method}:{min_count}:" + snapshot_key(user, process)
+    return _remember(  # type: ignore[no-any-return]
+        key, lambda: _compute_group_comparison(user, process, method, min_count=min_count)
+    )
+
+
+def district_results(user: Any, process: Process) -> DistrictResults:
+    """Per district: the ratings of the fit and the mean fit with its interval; the tile map."""
+    key = "districts:" + snapshot_key(user, process)
+    return _remember(key, lambda: _compute_district_results(user, process))  # type: ignore[no-any-return]
+
+
+def district_ranking(user: Any, process: Process, region: Region) -> list[RatingSummary]:
+    """The recommendations rated for `region`, ranked by the lower bound of their fit."""
+    key = f"district:{region.pk}:" + snapshot_key(user, process)
+    return _remember(key, lambda: _compute_district_ranking(user, process, region))  # type: ignore[no-any-return]
+
+
+def titles_of(ids: list[Any]) -> dict[int, str]:
+    """id → title of these recommendations (a page's worth)."""
+    return dict(Recommendation.objects.filter(pk__in=ids).values_list("pk", "title"))
