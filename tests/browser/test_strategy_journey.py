@@ -69,6 +69,9 @@ def test_propose_comment_answer(page, people):
     discussion.get_by_role("button", name=german("Publish comment")).click()
     expect_text(discussion, "Das FabLab kann Werkbänke beisteuern.")
     assert page.url.endswith(rec.get_absolute_url())  # no page load: htmx swapped the section
+    # htmx processes the swapped-in links when the swap has settled.
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
+    page.wait_for_timeout(100)
     # ... and answers themselves by keyboard: the reply link, Enter, type, Enter on the button.
     comment = Comment.objects.get()
     reply_link = page.locator(f"#comment-{comment.pk}").get_by_role("link", name=german("Reply"))

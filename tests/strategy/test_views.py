@@ -187,9 +187,11 @@ def test_reply_page_and_partial(client, process):
     comment = CommentFactory(recommendation=RecommendationFactory(process=process))
     client.force_login(member_of(process))
     url = reverse("strategy:comment_reply", args=[process.slug, comment.pk])
-    assert "<html" in page(client.get(url))
+    full = page(client.get(url))
+    assert "<html" in full and "hx-post" not in full.split('class="form stack reply-form"')[1]
     partial = page(client.get(url, **HTMX))
     assert "<html" not in partial and f'name="parent" value="{comment.pk}"' in partial
+    assert "hx-post" in partial
     response = client.post(url, {"text": ""})
     assert response.status_code == 200 and not comment.replies.exists()
     client.post(url, {"text": "Danke für den Hinweis."})

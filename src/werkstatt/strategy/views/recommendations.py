@@ -265,7 +265,9 @@ def comment_reply(request: HttpRequest, process: Process, pk: int) -> HttpRespon
             return redirect(reply.get_absolute_url())
     context = {"process": process, "recommendation": rec, "comment": comment, "form": form}
     if request.htmx and request.method == "GET":
-        return render(request, "strategy/_reply_form.html", context)
+        # Inside the discussion: the reply replaces the discussion. On its own page (without
+        # JavaScript, or opened before htmx was ready) the form posts here and comes back.
+        return render(request, "strategy/_reply_form.html", {**context, "inline": True})
     return render(request, "strategy/comment_reply.html", context)
 
 
