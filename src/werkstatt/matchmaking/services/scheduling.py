@@ -147,7 +147,7 @@ def do_schedule(
         instance, time_limit=time_limit, locked=locked, previous=previous, progress=progress
     )
     placed = {a.meeting: (int(a.slot[1:]), a.table) for a in result.assignments}
-    meetings = list(Meeting.objects.select_for_update().filter(event=event))
+    meetings = list(Meeting.objects.select_for_update().filter(event=event).order_by("pk"))
     # Clear first, so that swapped tables never meet the one-meeting-per-table constraint.
     Meeting.objects.filter(event=event).update(slot=None, table=None)
     changed = []
