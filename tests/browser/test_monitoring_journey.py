@@ -33,7 +33,8 @@ def test_office_writes_the_concept_and_the_public_follows_it(page, reference_dat
     add_role(office, process, SpaceRole.Role.MODERATOR)
 
     log_in(page, office.email, PASSWORD)
-    page.goto(f"/umsetzung/empfehlung/{rec.pk}/konzept/")
+    page.goto(rec.get_absolute_url())
+    page.get_by_role("link", name=german("Write the implementation concept")).click()
     page.locator("textarea[name=summary]").fill("Drei Verbünde mit je zehn Betrieben gründen.")
     page.locator("select[name=status]").select_option("in_progress")
     page.locator("input[name=budget_eur]").fill("180000")
