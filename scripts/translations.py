@@ -2,6 +2,7 @@
 
     python scripts/translations.py todo OUT_DIR [--chunk 250]   # JSON files of what needs German
     python scripts/translations.py apply FILE.json [...]        # write the translations in
+    python scripts/translations.py english                      # English plurals, no fuzzy
 
 Run `werkstatt makemessages -l de -l en -e html,txt,py --no-location` in src/werkstatt first.
 `todo` writes entries that have no German or are fuzzy as a list of objects
@@ -18,7 +19,8 @@ import re
 import sys
 from pathlib import Path
 
-PO = Path(__file__).resolve().parent.parent / "src/werkstatt/locale/de/LC_MESSAGES/django.po"
+LOCALE = Path(__file__).resolve().parent.parent / "src/werkstatt/locale"
+PO = LOCALE / "de/LC_MESSAGES/django.po"
 _ESC = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -102,6 +104,27 @@ def todo(out_dir: Path, chunk: int) -> None:
     print(f"{len(items)} entries need German, in {(len(items) + chunk - 1) // chunk} files")
 
 
+def english() -> None:
+    """The English catalogue: msgids are English; plurals need both forms, nothing fuzzy."""
+    global PO
+    PO = LOCALE / "en/LC_MESSAGES/django.po"
+    items = []
+    for block in blocks(PO.read_text(encoding="utf-8")):
+        e = parse(block)
+        if not e or not e["msgid"]:
+            continue
+        if e["msgid_plural"] is not None:
+            de: object = [e["msgid"], e["msgid_plural"]]
+        elif "fuzzy" in e["flags"]:
+            de = e["msgid"]
+        else:
+            continue
+        items.append({"msgctxt": e["msgctxt"], "msgid": e["msgid"], "de": de})
+    path = Path("/tmp/werkstatt-en-plurals.json")
+    path.write_text(json.dumps(items, ensure_ascii=False))
+    apply([path])
+
+
 def apply(files: list[Path]) -> None:
     done = {}
     for path in files:
@@ -156,11 +179,14 @@ def main() -> int:
     t = sub.add_parser("todo")
     t.add_argument("out_dir", type=Path)
     t.add_argument("--chunk", type=int, default=250)
+    sub.add_parser("english")
     a = sub.add_parser("apply")
     a.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
     if args.command == "todo":
         todo(args.out_dir, args.chunk)
+    elif args.command == "english":
+        english()
     else:
         apply(args.files)
     return 0

@@ -207,3 +207,19 @@ def test_the_hub_costs_a_constant_number_of_queries(client, django_assert_max_nu
             event=event, sender=participant(event), recipient=me, message="?"
         )
     assert queries() == one
+
+
+def test_a_lock_that_cannot_hold_is_explained_and_changes_nothing():
+    event = b2b_event(slots=2, tables=1)
+    a, b = participant(event), participant(event)
+    locked = meeting(a, b)
+    scheduling.do_schedule(event, time_limit=2)
+    locked.refresh_from_db()
+    scheduling.do_lock(locked, True)
+    a.unavailable.add(locked.slot)  # the participant now cannot meet then
+    with pytest.raises(ValidationError) as info:
+        scheduling.do_schedule(event, time_limit=2)
+    assert "locked" in str(info.value) or "festgehalten" in str(info.value)
+    before = locked.slot_id
+    locked.refresh_from_db()
+    assert locked.slot_id == before and locked.locked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from werkstatt.events.models import Event
@@ -19,9 +20,12 @@ def schedule(ctx, payload: dict) -> dict:
     def progress(fraction: float, message: str) -> None:
         ctx.progress(int(fraction * 100), 100, message)
 
-    outcome = do_schedule(
-        event, time_limit=float(payload.get("time_limit", 20.0)), progress=progress
-    )
+    try:
+        outcome = do_schedule(
+            event, time_limit=float(payload.get("time_limit", 20.0)), progress=progress
+        )
+    except ValidationError as error:
+        raise JobError(" ".join(error.messages)) from error
     ctx.set_result_url(reverse("matchmaking:plan", kwargs={"slug": event.slug}))
     return {
         "scheduled": outcome.scheduled,

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from werkstatt.engines.scheduling import Schedule, schedule_meetings
+from werkstatt.engines.scheduling import InstanceError, Schedule, schedule_meetings
 from werkstatt.events.models import Event
 
 from ..models import Meeting, Profile, Setup, Slot
@@ -143,9 +143,19 @@ def do_schedule(
     if not Slot.objects.filter(event=event).exists():
         raise ValidationError(_("Set the meeting slots first."))
     instance, locked, previous = instance_for(event)
-    result: Schedule = schedule_meetings(
-        instance, time_limit=time_limit, locked=locked, previous=previous, progress=progress
-    )
+    try:
+        result: Schedule = schedule_meetings(
+            instance, time_limit=time_limit, locked=locked, previous=previous, progress=progress
+        )
+    except InstanceError as error:
+        # E.g. a locked meeting whose participant has since marked that slot unavailable.
+        raise ValidationError(
+            _(
+                "The meetings cannot be scheduled as locked (%(reason)s). "
+                "Unlock the meeting and schedule again."
+            )
+            % {"reason": error}
+        ) from error
     placed = {a.meeting: (int(a.slot[1:]), a.table) for a in result.assignments}
     meetings = list(Meeting.objects.select_for_update().filter(event=event).order_by("pk"))
     # Clear first, so that swapped tables never meet the one-meeting-per-table constraint.
