@@ -50,8 +50,10 @@ lint: $(STAMP)
 test-sqlite:
 	$(PY) -m pytest -m "not browser" -n 2
 
+# The engines and the catalogues touch no database: they run once, in test-sqlite.
 test-postgres:
-	$(PY) -m tests.with_postgres $(PY) -m pytest -m "not browser" -n 2
+	$(PY) -m tests.with_postgres $(PY) -m pytest -m "not browser" -n 2 \
+		--ignore=tests/engines --ignore=tests/test_translations.py
 
 test-browser:
 	$(PY) -m pytest -m browser
