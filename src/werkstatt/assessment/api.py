@@ -265,7 +265,7 @@ class GroupsView(UserLanguageMixin, APIView):
             {
                 "method": method,
                 "groups": [
-                    {"key": g, "label": label, "count": count}
+                    {"key": g, "label": str(label), "count": count}
                     for g, label, count in zip(data.groups, data.labels, data.counts, strict=True)
                 ],
                 "agreement": [

@@ -223,14 +223,14 @@ class GroupRow:
 class GroupComparison:
     method: str  # "ratings" or "pairwise"
     groups: list[str]
-    labels: list[str]
+    labels: list[Any]  # lazy translations
     counts: list[int]  # people (ratings) or comparisons (pairwise) per group
     result: GroupRanks
     rows: list[GroupRow]  # the recommendations ranked by at least two groups, most disputed first
-    agreement: list[tuple[str, str, float]] = field(default_factory=list)
+    agreement: list[tuple[Any, Any, float]] = field(default_factory=list)
 
     @property
-    def columns(self) -> list[tuple[str, int]]:
+    def columns(self) -> list[tuple[Any, int]]:
         return list(zip(self.labels, self.counts, strict=True))
 
 
@@ -274,9 +274,10 @@ def _compute_group_comparison(
         )
         for item in result.disputed
     ]
-    labels = [str(StakeholderGroup(g).label) for g in ordered]
+    # Lazy labels: the result is remembered and shown in each reader's language.
+    labels = [StakeholderGroup(g).label for g in ordered]
     agreement = [
-        (str(StakeholderGroup(a).label), str(StakeholderGroup(b).label), rho)
+        (StakeholderGroup(a).label, StakeholderGroup(b).label, rho)
         for (a, b), rho in result.agreement.items()
     ]
     return GroupComparison(
