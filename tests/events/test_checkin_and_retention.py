@@ -23,6 +23,16 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # These tests read the services' messages in their English msgids; the German texts are
+    # checked on the pages.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_check_in_by_typed_code_records_once_and_tells_the_second_scan():
     event = EventFactory()
     registration = RegistrationFactory(event=event, ticket_code="ABCDEFGHJKMN")

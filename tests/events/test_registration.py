@@ -24,6 +24,16 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # These tests read the services' messages in their English msgids; the German texts are
+    # checked on the pages.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_registers_with_a_seat_while_seats_are_free_then_on_the_waiting_list(
     django_capture_on_commit_callbacks, mailoutbox
 ):

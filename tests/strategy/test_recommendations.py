@@ -155,8 +155,9 @@ def test_edit_keeps_versions_and_shows_a_word_diff():
     assert page.paginator.count == 2  # one version per save, tags included
     newest = page.object_list[0]
     labels = {str(c.label) for c in newest.changes}
-    assert "text" in labels
-    text_change = next(c for c in newest.changes if str(c.label) == "text")
+    text_label = str(Recommendation._meta.get_field("text").verbose_name)
+    assert text_label in labels
+    text_change = next(c for c in newest.changes if str(c.label) == text_label)
     assert ("delete", "Breitband") in [(s.op, s.text) for s in text_change.segments]
     assert ("insert", "Glasfaser") in [(s.op, s.text) for s in text_change.segments]
     assert any("Infrastruktur" in c.new for c in newest.changes)

@@ -79,7 +79,15 @@ def test_impossible_demands_are_refused_and_change_nothing(buyer, overrides, ste
     assert not DemandStep.objects.exists()
 
 
-def test_a_step_without_capability_or_quantity_is_refused(buyer):
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_a_step_without_capability_or_quantity_is_refused(buyer, english):
     with pytest.raises(ValidationError, match="Step 1"):
         services.do_create_demand(buyer.organisation, buyer.user, data(), [StepData(None)])
     steps = [StepData(capability=CapabilityFactory(key="fuegen.schweissen"), quantity=0)]

@@ -142,7 +142,11 @@ class RatingListView(UserLanguageMixin, APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=RatingSerializer(many=True), tags=["assessment"])
+    @extend_schema(
+        summary="Your ratings in a process",
+        responses=RatingSerializer(many=True),
+        tags=["assessment"],
+    )
     def get(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
         own = Rating.objects.filter(user=request.user, recommendation__process=process)
@@ -152,7 +156,10 @@ class RatingListView(UserLanguageMixin, APIView):
         return paginator.get_paginated_response(RatingSerializer(page, many=True).data)
 
     @extend_schema(
-        request=RatingInputSerializer, responses=RatingSerializer(many=True), tags=["assessment"]
+        summary="Rate a recommendation",
+        request=RatingInputSerializer,
+        responses=RatingSerializer(many=True),
+        tags=["assessment"],
     )
     def post(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
@@ -192,7 +199,11 @@ class ComparisonListView(UserLanguageMixin, APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=ComparisonSerializer(many=True), tags=["assessment"])
+    @extend_schema(
+        summary="Your pairwise comparisons in a process",
+        responses=ComparisonSerializer(many=True),
+        tags=["assessment"],
+    )
     def get(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
         own = Comparison.objects.filter(user=request.user, process=process).order_by("pk")
@@ -201,7 +212,10 @@ class ComparisonListView(UserLanguageMixin, APIView):
         return paginator.get_paginated_response(ComparisonSerializer(page, many=True).data)
 
     @extend_schema(
-        request=ComparisonInputSerializer, responses=ComparisonSerializer, tags=["assessment"]
+        summary="Compare two recommendations",
+        request=ComparisonInputSerializer,
+        responses=ComparisonSerializer,
+        tags=["assessment"],
     )
     def post(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
@@ -235,7 +249,10 @@ class RankingView(UserLanguageMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[METHOD], tags=["assessment"], responses=RatingRowSerializer(many=True)
+        summary="The prioritised list",
+        parameters=[METHOD],
+        tags=["assessment"],
+        responses=RatingRowSerializer(many=True),
     )
     def get(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
@@ -256,7 +273,12 @@ class GroupsView(UserLanguageMixin, APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[METHOD], tags=["assessment"], responses=dict)
+    @extend_schema(
+        summary="How the stakeholder groups rank",
+        parameters=[METHOD],
+        tags=["assessment"],
+        responses=dict,
+    )
     def get(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug)
         method = "pairwise" if request.query_params.get("method") == "pairwise" else "ratings"
@@ -292,6 +314,7 @@ class DistrictsView(UserLanguageMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
+        summary="Fit per district",
         parameters=[OpenApiParameter("district", str, description="a district's slug")],
         tags=["assessment"],
         responses=dict,
@@ -333,7 +356,7 @@ class NextPairView(UserLanguageMixin, APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(tags=["assessment"], responses=dict)
+    @extend_schema(summary="The next pair to compare", tags=["assessment"], responses=dict)
     def get(self, request, process_slug: str) -> Response:
         process = get_process(request, process_slug, "assessment.compare")
         pair = comparisons.next_pair_for(request.user, process)
