@@ -223,3 +223,13 @@ def test_a_lock_that_cannot_hold_is_explained_and_changes_nothing():
     before = locked.slot_id
     locked.refresh_from_db()
     assert locked.slot_id == before and locked.locked
+
+
+def test_a_superuser_without_a_seat_is_sent_to_the_table_plan(client):
+    from tests.factories import SuperuserFactory
+
+    event = b2b_event()
+    client.force_login(SuperuserFactory())
+    response = client.get(reverse("matchmaking:event", args=[event.slug]))
+    assert response.status_code == 302 and response["Location"].endswith("/tischplan/")
+    assert client.get(reverse("matchmaking:participants", args=[event.slug])).status_code == 403

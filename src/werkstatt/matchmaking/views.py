@@ -26,9 +26,11 @@ from .services import matching as services
 
 
 def _participant(request: HttpRequest, event: Event) -> Profile:
-    if not request.user.has_perm("matchmaking.take_part", event):
+    # Superusers pass every rule but have no seat (and so no profile) unless they registered.
+    registration = registration_of(request.user, event)
+    if registration is None or not request.user.has_perm("matchmaking.take_part", event):
         raise PermissionDenied
-    return services.profile_for(registration_of(request.user, event))
+    return services.profile_for(registration)
 
 
 def _matchmaking(event: Event) -> None:
@@ -50,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @event_view("events.view_event")
 def event_page(request: HttpRequest, event: Event) -> HttpResponse:
     _matchmaking(event)
-    if not request.user.has_perm("matchmaking.take_part", event):
+    if registration_of(request.user, event) is None:
         if request.user.has_perm("matchmaking.organise", event):
             return redirect("matchmaking:plan", slug=event.slug)
         raise PermissionDenied
