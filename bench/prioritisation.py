@@ -23,11 +23,12 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import percentile, run_worker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 150.0
@@ -279,23 +280,11 @@ def _worker(args: argparse.Namespace) -> None:
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def _run(db: str, args: argparse.Namespace) -> dict:
-    with tempfile.TemporaryDirectory(prefix="werkstatt-bench-") as tmp:
-        out = os.path.join(tmp, "result.json")
-        env = dict(os.environ, WERKSTATT_DATA_DIR=tmp)
-        cmd = [
-            sys.executable,
-            __file__,
-            "--worker",
+    return run_worker(
+        __file__,
+        db,
+        [
             "--recommendations",
             str(args.recommendations),
             "--ratings",
@@ -304,19 +293,8 @@ def _run(db: str, args: argparse.Namespace) -> dict:
             str(args.comparisons),
             "--repeat",
             str(args.repeat),
-            "--out",
-            out,
-        ]
-        if db == "postgres":
-            sys.path.insert(0, str(ROOT))
-            from tests.with_postgres import postgres_server
-
-            with postgres_server() as url:
-                subprocess.run(cmd, env=dict(env, DATABASE_URL=url), check=True)
-        else:
-            env.pop("DATABASE_URL", None)
-            subprocess.run(cmd, env=env, check=True)
-        return json.loads(Path(out).read_text())
+        ],
+    )
 
 
 def main() -> int:
@@ -348,21 +326,21 @@ def main() -> int:
         every: list[float] = []
         for label, values in r["timings"].items():
             every.extend(values)
-            p95 = _percentile(values, 0.95)
+            p95 = percentile(values, 0.95)
             print(
-                f"  {label:<24} p50 {_percentile(values, 0.5):7.1f} ms   p95 {p95:7.1f} ms   "
+                f"  {label:<24} p50 {percentile(values, 0.5):7.1f} ms   p95 {p95:7.1f} ms   "
                 f"ratio {p95 / TARGET_MS:.2f}"
             )
-        print(f"  {'all':<24} p95 {_percentile(every, 0.95):7.1f} ms")
+        print(f"  {'all':<24} p95 {percentile(every, 0.95):7.1f} ms")
         for label, value in r["cold"].items():
             print(f"  cold: {label:<38} {value:7.1f} ms")
         print(
-            f"  one rating (do_rate, totals refreshed): p50 {_percentile(r['writes'], 0.5):.1f} ms"
-            f"   p95 {_percentile(r['writes'], 0.95):.1f} ms"
+            f"  one rating (do_rate, totals refreshed): p50 {percentile(r['writes'], 0.5):.1f} ms"
+            f"   p95 {percentile(r['writes'], 0.95):.1f} ms"
         )
         print(
             f"  baseline: GROUP BY over the ratings at read time + summary: "
-            f"p50 {_percentile(r['baseline'], 0.5):.1f} ms"
+            f"p50 {percentile(r['baseline'], 0.5):.1f} ms"
         )
     return 0
 

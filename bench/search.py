@@ -19,11 +19,12 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import percentile, run_worker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 50.0
@@ -300,42 +301,10 @@ def _worker(n: int, repeat: int, out: str, generator: str) -> None:
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def _run(db: str, n: int, repeat: int, generator: str) -> dict:
-    with tempfile.TemporaryDirectory(prefix="werkstatt-bench-") as tmp:
-        out = os.path.join(tmp, "result.json")
-        env = dict(os.environ, WERKSTATT_DATA_DIR=tmp)
-        cmd = [
-            sys.executable,
-            __file__,
-            "--worker",
-            "--organisations",
-            str(n),
-            "--repeat",
-            str(repeat),
-            "--out",
-            out,
-            "--generator",
-            generator,
-        ]
-        if db == "postgres":
-            sys.path.insert(0, str(ROOT))
-            from tests.with_postgres import postgres_server
-
-            with postgres_server() as url:
-                subprocess.run(cmd, env=dict(env, DATABASE_URL=url), check=True)
-        else:
-            env.pop("DATABASE_URL", None)
-            subprocess.run(cmd, env=env, check=True)
-        return json.loads(Path(out).read_text())
+    return run_worker(
+        __file__, db, ["--organisations", str(n), "--repeat", str(repeat), "--generator", generator]
+    )
 
 
 def main() -> int:
@@ -380,12 +349,12 @@ def main() -> int:
             for label, values in r[key].items():
                 every.extend(values)
                 print(
-                    f"    {label:<8} p50 {_percentile(values, 0.5):7.1f} ms   "
-                    f"p95 {_percentile(values, 0.95):7.1f} ms   max {max(values):7.1f} ms"
+                    f"    {label:<8} p50 {percentile(values, 0.5):7.1f} ms   "
+                    f"p95 {percentile(values, 0.95):7.1f} ms   max {max(values):7.1f} ms"
                 )
-            p95 = _percentile(every, 0.95)
+            p95 = percentile(every, 0.95)
             print(
-                f"    {'all':<8} p50 {_percentile(every, 0.5):7.1f} ms   p95 {p95:7.1f} ms   "
+                f"    {'all':<8} p50 {percentile(every, 0.5):7.1f} ms   p95 {p95:7.1f} ms   "
                 f"ratio to target {p95 / TARGET_MS:.2f}"
             )
     if len(results) == 2:
