@@ -343,11 +343,9 @@ class DistrictsView(UserLanguageMixin, APIView):
             region = next((row.region for row in data.rows if row.region.slug == slug), None)
             if region is None:
                 raise ValidationError({"district": [_("There is no such district.")]})
-            titles = results.candidates(request.user, process)
-            ranked = results.district_ranking(request.user, process, region)
-            out["ranking"] = RatingRowSerializer(
-                ranked[:200], many=True, context={"titles": titles}
-            ).data
+            ranked = results.district_ranking(request.user, process, region)[:200]
+            titles = results.candidates(request.user, process, ids=[row.item for row in ranked])
+            out["ranking"] = RatingRowSerializer(ranked, many=True, context={"titles": titles}).data
         return Response(out)
 
 

@@ -77,10 +77,11 @@ def assessment_processes(user: Any) -> QuerySet[Process]:
     return qs.filter(Exists(phases)).order_by("-start_date", "title")
 
 
-def candidates(user: Any, process: Process) -> dict[int, str]:
+def candidates(user: Any, process: Process, ids: list[int] | None = None) -> dict[int, str]:
     """id → title of the recommendations the person sees that take part in the assessment:
-    published recommendations (not theses) that were not declined."""
-    return dict(
+    published recommendations (not theses) that were not declined; only those of `ids` if
+    given (a page needs its own titles, not all 5,000)."""
+    queryset = (
         visible_recommendations(user, process)
         .filter(
             kind=Recommendation.Kind.RECOMMENDATION,
@@ -88,8 +89,10 @@ def candidates(user: Any, process: Process) -> dict[int, str]:
         )
         .exclude(status=Recommendation.Status.DECLINED)
         .order_by()
-        .values_list("pk", "title")
     )
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return dict(queryset.values_list("pk", "title"))
 
 
 # --- ratings ------------------------------------------------------------------------------------

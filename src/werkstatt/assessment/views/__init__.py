@@ -255,7 +255,11 @@ def districts(request: HttpRequest, process: Process) -> HttpResponse:
             return redirect(reverse("assessment:districts", kwargs={"slug": process.slug}))
         ranked = results.district_ranking(request.user, process, region)
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
-    titles = results.candidates(request.user, process) if region else {}
+    titles = (
+        results.candidates(request.user, process, ids=[row.item for row in page.object_list])
+        if region
+        else {}
+    )
     return render(
         request,
         "assessment/districts.html",
