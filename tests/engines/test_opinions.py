@@ -15,6 +15,7 @@ from werkstatt.engines.opinions import (
     adjusted_rand_index,
     analyse,
     next_statement,
+    polis_rules_for,
     prop_test,
     statement_priorities,
     statement_priority,
@@ -466,3 +467,144 @@ def test_adjusted_rand_index():
     assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) < 0
     with pytest.raises(ValueError):
         adjusted_rand_index([0], [0, 1])
+
+
+# --- Polis's older rules and the statement extremity ------------------------------------------
+
+
+def random_conversation(seed, n_p=40, n_s=12, share=0.7):
+    rng = np.random.default_rng(seed)
+    votes = []
+    dense = np.full((n_p, n_s), np.nan)
+    for p in range(n_p):
+        for s in range(n_s):
+            if rng.random() < share:
+                value = int(rng.choice([-1, 0, 1]))
+                dense[p, s] = value
+                votes.append((p, s, value, p * 100 + s))
+    return votes, dense
+
+
+def test_zero_imputation_is_polis_2017_pca():
+    """Before October 2017 Polis filled a missing vote with 0, centred by the column mean over
+    everyone, and projected only the votes given, with the same sparsity scaling."""
+    votes, dense = random_conversation(21)
+    n_p, n_s = dense.shape
+    filled = np.where(np.isnan(dense), 0.0, dense)
+    centre = filled.mean(0)
+    eigenvalues, vectors = np.linalg.eigh((filled - centre).T @ (filled - centre))
+    components = vectors[:, np.argsort(-eigenvalues)[:2]]
+    given = np.where(np.isnan(dense), 0.0, dense - centre)
+    counts = (~np.isnan(dense)).sum(1)
+    expected = given @ components * np.sqrt(n_s / counts)[:, None]
+    result = analyse(votes, rules="2017")
+    got = np.array([result.coordinates[p] for p in range(n_p)])
+    for axis in range(2):
+        sign = np.sign(got[:, axis] @ expected[:, axis])
+        np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-8)
+    # ... which is not the current rule's map.
+    current = np.array([analyse(votes).coordinates[p] for p in range(n_p)])
+    assert np.abs(np.abs(current) - np.abs(got)).max() > 1e-3
+
+
+def test_zero_imputation_on_the_sparse_path_matches_the_dense_one():
+    # More than 200 statements: the covariance is never formed (Lanczos).
+    votes, _ = random_conversation(22, n_p=60, n_s=230, share=0.3)
+    wide = analyse(votes, rules="2017")
+    assert wide.statements == list(range(230))
+    dense = np.full((60, 230), np.nan)
+    for p, s, v, _ in votes:
+        dense[p, s] = v
+    filled = np.where(np.isnan(dense), 0.0, dense)
+    centre = filled.mean(0)
+    eigenvalues, vectors = np.linalg.eigh((filled - centre).T @ (filled - centre))
+    components = vectors[:, np.argsort(-eigenvalues)[:2]]
+    given = np.where(np.isnan(dense), 0.0, dense - centre)
+    counts = (~np.isnan(dense)).sum(1)
+    expected = given @ components * np.sqrt(230 / counts)[:, None]
+    got = np.array([wide.coordinates[p] for p in range(60)])
+    for axis in range(2):
+        sign = np.sign(got[:, axis] @ expected[:, axis])
+        np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-6)
+
+
+def test_2017_rules_count_zeroed_columns_as_votes():
+    """Polis before October 2017 counted votes on the moderated matrix: a moderated-out
+    statement's zeroed column is a 'vote' for everyone, its real votes are not."""
+    votes, _ = planted(23, groups=2, per_group=20, statements=20)
+    late = 10**7
+    # Five votes on included statements, two on moderated-out ones.
+    votes += [(500, s, 1, late + s) for s in range(5)]
+    for out in ("out1", "out2"):
+        votes += [(p, out, 1, late + 100 + p) for p in (0, 1, 500)]
+    current = analyse(votes, moderated_out={"out1", "out2"})
+    old = analyse(votes, moderated_out={"out1", "out2"}, rules="2017")
+    assert current.participants[500] is not None  # 5 + 2 real votes
+    assert old.participants[500] is not None  # 5 + 2 zeroed columns
+    # With three votes only: 3 + 2 real votes = 5 < 7 now; 3 + 2 zeroed = 5 then.
+    fewer = [v for v in votes if not (v[0] == 500 and v[1] in (3, 4))]
+    assert analyse(fewer, moderated_out={"out1", "out2"}).participants[500] is None
+    assert analyse(fewer, moderated_out={"out1", "out2"}, rules="2017").participants[500] is None
+    # Five included votes and no votes on the moderated ones: in only under the 2017 rule.
+    alone = [v for v in votes if not (v[0] == 500 and str(v[1]).startswith("out"))]
+    assert analyse(alone, moderated_out={"out1", "out2"}).participants[500] is None
+    assert (
+        analyse(alone, moderated_out={"out1", "out2"}, rules="2017").participants[500] is not None
+    )
+
+
+def test_polis_rules_by_date():
+    day = 86_400_000
+    assert polis_rules_for(1_508_544_000_000) == "current"  # 21 October 2017
+    assert polis_rules_for(1_508_544_000_000 - 1) == "2017"
+    assert polis_rules_for(1_492_128_000_000) == "2017"  # 14 April 2017
+    assert polis_rules_for(1_492_128_000_000 - day) == "early-2017"
+    assert polis_rules_for(1_658_934_589_213) == "current"  # July 2022
+    with pytest.raises(ValueError, match="rules"):
+        analyse([(1, 1, 1, 1)], rules="2015")
+
+
+def test_early_2017_rules_have_fifty_base_clusters():
+    # 120 distinct voters: 100 base clusters now, 50 then; max groups 2 + bases // 12.
+    votes, _ = random_conversation(24, n_p=120, n_s=15, share=0.9)
+    assert analyse(votes, rules="early-2017").clustered
+    assert (
+        analyse(votes, rules="early-2017", base_k=100).participants
+        == analyse(votes, rules="2017").participants
+    )
+
+
+def test_extremity_is_the_projection_of_a_lone_agree():
+    """Polis's comment extremity projects a participant whose only vote is -1 in Polis's own
+    polarity, where -1 means agree (its exports flip the sign to 1 = agree)."""
+    votes, dense = random_conversation(25)
+    n_s = dense.shape[1]
+    means = np.nanmean(dense, axis=0)
+    centred = np.where(np.isnan(dense), 0.0, dense - means)
+    eigenvalues, vectors = np.linalg.eigh(centred.T @ centred)
+    components = vectors[:, np.argsort(-eigenvalues)[:2]]
+    result = analyse(votes)
+    for s in range(n_s):
+        agree = np.hypot(*((1 - means[s]) * components[s] * math.sqrt(n_s)))
+        disagree = np.hypot(*((-1 - means[s]) * components[s] * math.sqrt(n_s)))
+        assert result.statement_stats[s].extremity == pytest.approx(agree)
+        if abs(means[s]) > 0.05:
+            assert result.statement_stats[s].extremity != pytest.approx(disagree)
+
+
+@fast
+@given(conversations, st.randoms(use_true_random=False))
+def test_relabelling_changes_only_labels_under_2017_rules(conversation, rnd):
+    votes, _ = conversation
+    pids = sorted({v[0] for v in votes})
+    sids = sorted({v[1] for v in votes})
+    new_p = dict(zip(pids, rnd.sample(range(10_000), len(pids))))
+    new_s = {s: f"s{i:05d}" for s, i in zip(sids, rnd.sample(range(10_000), len(sids)))}
+    renamed = [(new_p[p], new_s[s], v, t) for p, s, v, t in votes]
+    rnd.shuffle(renamed)
+    same_result(
+        analyse(votes, rules="2017"),
+        analyse(renamed, rules="2017"),
+        new_p.__getitem__,
+        new_s.__getitem__,
+    )

@@ -143,3 +143,20 @@ def test_missing_folder(tmp_path):
 def test_usage_errors_exit_2():
     assert run().returncode == 2
     assert run("explain", "x").returncode == 2
+
+
+def test_polis_rules_option(tmp_path):
+    # The export's votes are timestamped in 1970 (milliseconds 2000...): "auto" picks the
+    # oldest rules we follow; the default is Polis's current math.
+    folder = export(tmp_path / "conv")
+    default = json.loads(run("analyse", str(folder)).stdout)
+    auto = json.loads(run("analyse", str(folder), "--polis-rules", "auto").stdout)
+    old = json.loads(run("analyse", str(folder), "--polis-rules", "2017").stdout)
+    assert default["polis_rules"] == "current"
+    assert auto["polis_rules"] == "early-2017"
+    assert old["polis_rules"] == "2017"
+    # Two planted groups are found whichever rules.
+    for result in (default, auto, old):
+        assert len(result["groups"]) == 2
+    bad = run("analyse", str(folder), "--polis-rules", "1999")
+    assert bad.returncode == 2 and "1999" in bad.stderr

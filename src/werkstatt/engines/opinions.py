@@ -30,7 +30,15 @@ Polis (compdemocracy/polis, `math/src/polismath/math`: conversation, pca, cluste
    consensus (the product over groups of the smoothed agree probability), and the most divisive
    statements (the widest spread of the groups' smoothed stances).
 
-`next_statement` applies Polis's priority rule for choosing what a participant sees next.
+`next_statement` applies Polis's priority rule for choosing what a participant sees next; a
+statement's extremity is, as in Polis, the length of the projection of a lone agree (Polis's
+internal polarity is agree = -1).
+
+`rules` follows an older version of Polis's math (`POLIS_RULES`, `polis_rules_for`): before
+21 October 2017 Polis filled missing votes with 0 instead of the column mean and counted
+zeroed moderated-out columns as votes in the rule of who is clustered; before 14 April 2017
+it had 50 base clusters. A Polis export's groups come from the Polis that ran when the
+conversation was last updated.
 
 Determinism: no unseeded randomness; participants and statements are put in a canonical order,
 and every choice that could depend on that order is made from the data (positions, counts), so
@@ -78,6 +86,45 @@ LARGE_MAP = 5_000  # distinct positions beyond which base k-means makes one star
 
 AGREE = "agree"
 DISAGREE = "disagree"
+
+
+@dataclass(frozen=True)
+class PolisRules:
+    """The version of Polis's math to follow (Polis's own history, `compdemocracy/polis`).
+
+    A Polis export's groups were computed by the Polis that ran when the conversation was last
+    updated; to compare with them, follow the rules of that time (`polis_rules_for`).
+    """
+
+    name: str
+    impute: str  # a missing vote before the PCA: "mean" (the statement's mean) or "zero"
+    count_zeroed: bool  # who is clustered: count zeroed moderated-out columns as votes
+    base_k: int  # base clusters
+
+
+POLIS_RULES = {
+    # Since 21 October 2017 (commit 90b5b9e6): missing votes are the column mean, votes are
+    # counted on the raw matrix.
+    "current": PolisRules("current", impute="mean", count_zeroed=False, base_k=100),
+    # 14 April to 20 October 2017: missing votes were 0 before the PCA, and votes were
+    # counted on the moderated matrix, where moderated-out (and meta) columns are zeros.
+    "2017": PolisRules("2017", impute="zero", count_zeroed=True, base_k=100),
+    # Before 14 April 2017 (commit 32988e40): as "2017" with 50 base clusters.
+    "early-2017": PolisRules("early-2017", impute="zero", count_zeroed=True, base_k=50),
+}
+# The changes' dates in Unix milliseconds (UTC midnight).
+_MEAN_IMPUTATION_SINCE_MS = 1_508_544_000_000  # 2017-10-21
+_BASE_K_100_SINCE_MS = 1_492_128_000_000  # 2017-04-14
+
+
+def polis_rules_for(last_vote_ms: float) -> str:
+    """The name of the rules Polis followed for a conversation last updated at this time
+    (Unix milliseconds, as in Polis's exports)."""
+    if last_vote_ms >= _MEAN_IMPUTATION_SINCE_MS:
+        return "current"
+    if last_vote_ms >= _BASE_K_100_SINCE_MS:
+        return "2017"
+    return "early-2017"
 
 
 class PolisExportError(ValueError):
@@ -183,6 +230,7 @@ class OpinionAnalysis:
     statements: list[StatementId] = field(default_factory=list)
     moderated_out: frozenset[StatementId] = frozenset()
     votes: int = 0
+    rules: str = "current"  # the version of Polis's rules followed (POLIS_RULES)
 
     @property
     def group_of(self) -> dict[ParticipantId, int | None]:
@@ -246,6 +294,7 @@ class _Matrix:
     cell_ranks: np.ndarray  # the same times as distinct ranks (ties by input order)
     ranks: np.ndarray  # those ranks for the included cells (aligned with rows/cols)
     zeroed: int  # moderated-out statements that have votes
+    cell_included: np.ndarray  # per cell: its statement is not moderated out
 
 
 def _build_matrix(
@@ -349,6 +398,7 @@ def _build_matrix_columns(
         cell_ranks=first_ranks,
         ranks=first_ranks[keep_votes] if n else first_ranks,
         zeroed=int((~included_voted).sum()),
+        cell_included=keep_votes,
     )
 
 
@@ -379,34 +429,55 @@ def _ranks(values: list[Any]) -> list[int]:
 
 
 def _pca(
-    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_rows: int, n_cols: int
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+    n_rows: int,
+    n_cols: int,
+    impute: str = "mean",
 ) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-    """Column means, the two leading principal components (n_cols x 2) and the centred matrix.
+    """Column centres, the two leading principal components (n_cols x 2) and the centred votes.
 
-    The imputed matrix (missing = column mean) minus its column means is zero where a vote is
-    missing and (vote - mean) where there is one: the centred matrix is as sparse as the votes.
+    `impute` is how Polis fills a missing vote before its PCA: "mean" (the statement's mean
+    vote; Polis since October 2017) or "zero" (Polis before). With "mean" the imputed matrix
+    minus its column means is zero where a vote is missing, so the centred matrix is as sparse
+    as the votes. With "zero" the centre is the column mean over everyone (missing counted as
+    0) and a missing vote centres to -centre: the covariance is X'X - n c c' of the sparse
+    vote matrix X, never formed densely. The returned sparse matrix holds (vote - centre) for
+    the given votes only, which is what Polis's sparsity-aware projection uses.
     """
     counts = np.bincount(cols, minlength=n_cols).astype(np.float64)
     sums = np.bincount(cols, weights=values, minlength=n_cols)
-    means = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
+    if impute == "zero":
+        means = sums / max(n_rows, 1)
+    else:
+        means = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
     centred = sp.csr_matrix(
         (values - means[cols], (rows, cols)), shape=(n_rows, n_cols), dtype=np.float64
     )
+    raw = (
+        sp.csr_matrix((values, (rows, cols)), shape=(n_rows, n_cols), dtype=np.float64)
+        if impute == "zero"
+        else centred
+    )
+    correction = float(n_rows) if impute == "zero" else 0.0
     n_comps = min(2, n_rows, n_cols)
     components = np.zeros((n_cols, 2))
     if n_comps == 0:
         return means, components, centred
     if n_cols <= 200:
-        gram = (centred.T @ centred).toarray()
+        gram = (raw.T @ raw).toarray() - correction * np.outer(means, means)
         eigenvalues, vectors = scipy.linalg.eigh(gram)
         order = np.argsort(-eigenvalues, kind="stable")[:n_comps]
         top = vectors[:, order]
         top_values = eigenvalues[order]
     else:
         # Lanczos on the implicit covariance: two sparse products per step, no dense copy.
-        centred_t = centred.T.tocsr()
+        raw_t = raw.T.tocsr()
         operator = scipy.sparse.linalg.LinearOperator(
-            (n_cols, n_cols), matvec=lambda v: centred_t @ (centred @ v), dtype=np.float64
+            (n_cols, n_cols),
+            matvec=lambda v: raw_t @ (raw @ v) - correction * means * float(means @ v),
+            dtype=np.float64,
         )
         top_values, top = scipy.sparse.linalg.eigsh(
             operator, k=n_comps, which="LA", v0=np.ones(n_cols), tol=1e-10
@@ -617,12 +688,13 @@ def analyse(
     moderated_out: Collection[StatementId] = (),
     min_votes: int = MIN_VOTES,
     min_participants: int = 4,
-    base_k: int = BASE_K,
+    base_k: int | None = None,
     max_groups: int = MAX_GROUPS,
     seed: int = 0,
     zero_moderated: bool = True,
     k_buffer: int = GROUP_K_BUFFER,
     previous: OpinionAnalysis | None = None,
+    rules: str = "current",
 ) -> OpinionAnalysis:
     """Find opinion groups, representative statements and consensus in a conversation.
 
@@ -641,24 +713,31 @@ def analyse(
     name because another group grew; the groups then come in the order of their numbers.
     """
     started = time.perf_counter()
+    if rules not in POLIS_RULES:
+        raise ValueError(f"rules must be one of {', '.join(POLIS_RULES)}, not {rules!r}")
+    polis = POLIS_RULES[rules]
+    base_k = polis.base_k if base_k is None else base_k
     moderated = frozenset(moderated_out)
     matrix = _build_matrix(votes, statements, moderated)
     n_p = len(matrix.participants)
     rows, cols, values = matrix.rows, matrix.cols, matrix.values
-    positions, means, components, voted_cols = _opinion_map(matrix, zero_moderated)
+    positions, means, components, voted_cols = _opinion_map(matrix, zero_moderated, polis.impute)
     n_c = len(voted_cols)
     coordinates = {
         pid: (float(x), float(y)) for pid, (x, y) in zip(matrix.participants, positions.tolist())
     }
 
-    # Extremity of each statement (Polis: projection of a lone -1 vote, scaled by sqrt(n)).
+    # Extremity of each statement: Polis projects a participant with a lone vote of -1, which
+    # in Polis's own polarity (agree = -1, disagree = 1; its exports flip the sign) is an
+    # agree, scaled by sqrt(statements), zeroed moderated-out columns included.
     extremity = np.zeros(len(matrix.statements))
     if n_c:
-        lone = (-1.0 - means)[:, None] * components * math.sqrt(n_c)
+        n_all = n_c + (matrix.zeroed if zero_moderated else 0)
+        lone = (1.0 - means)[:, None] * components * math.sqrt(n_all)
         extremity[voted_cols] = np.sqrt((lone**2).sum(1))
 
     # Who is clustered.
-    in_conv, threshold = _in_conversation(matrix, min_votes)
+    in_conv, threshold = _in_conversation(matrix, min_votes, polis.count_zeroed)
     labels = np.full(n_p, -1, dtype=np.int64)
     groups_centres = np.zeros((0, 2))
     reason = ""
@@ -683,6 +762,7 @@ def analyse(
                 updates=2 * k_buffer,
                 k_buffer=k_buffer,
                 settings=(min_votes, min_participants, base_k, max_groups, seed, zero_moderated),
+                polis=polis,
             )
             if k != best_k:
                 labels, groups_centres, reason, _ = _cluster(
@@ -767,11 +847,12 @@ def analyse(
         statements=list(matrix.statements),
         moderated_out=moderated,
         votes=matrix.n_votes,
+        rules=rules,
     )
 
 
 def _opinion_map(
-    matrix: _Matrix, zero_moderated: bool
+    matrix: _Matrix, zero_moderated: bool, impute: str = "mean"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Positions of all participants, column means, components and the voted statements."""
     n_p = len(matrix.participants)
@@ -781,7 +862,7 @@ def _opinion_map(
     n_c = len(voted_cols)
     votes_per_row = np.bincount(matrix.rows, minlength=n_p)
     means, components, centred = _pca(
-        matrix.rows, col_of_statement[matrix.cols], matrix.values, n_p, n_c
+        matrix.rows, col_of_statement[matrix.cols], matrix.values, n_p, n_c, impute
     )
     zeroed = matrix.zeroed if zero_moderated else 0
     if not n_p:
@@ -808,6 +889,7 @@ def _without_last(matrix: _Matrix, count: int) -> _Matrix:
         cell_ranks=matrix.cell_ranks[keep_cells],
         ranks=matrix.ranks[keep],
         zeroed=matrix.zeroed,
+        cell_included=matrix.cell_included[keep_cells],
     )
 
 
@@ -818,6 +900,7 @@ def _smoothed_k(
     updates: int,
     k_buffer: int,
     settings: tuple[int, int, int, int, int, bool],
+    polis: PolisRules = POLIS_RULES["current"],
 ) -> int:
     """Polis's group-k smoother, replayed over the conversation's last updates.
 
@@ -830,8 +913,8 @@ def _smoothed_k(
     history: list[int | None] = []
     for count in range(min(updates, len(matrix.cell_ranks) - 1), 0, -1):
         earlier = _without_last(matrix, count)
-        positions, _, _, _ = _opinion_map(earlier, zero_moderated)
-        in_conv, _ = _in_conversation(earlier, min_votes)
+        positions, _, _, _ = _opinion_map(earlier, zero_moderated, polis.impute)
+        in_conv, _ = _in_conversation(earlier, min_votes, polis.count_zeroed)
         k: int | None = None
         if in_conv.sum() >= min_participants:
             _, _, reason, k = _cluster(
@@ -897,26 +980,39 @@ def _counts(
     return agree.reshape(k, n_s), disagree.reshape(k, n_s), seen.reshape(k, n_s)
 
 
-def _in_conversation(matrix: _Matrix, min_votes: int) -> tuple[np.ndarray, int]:
+def _in_conversation(
+    matrix: _Matrix, min_votes: int, count_zeroed: bool = False
+) -> tuple[np.ndarray, int]:
     """Polis's rule for who is clustered, and the vote threshold as it stands now.
 
     A participant is in once they have at least min(7, statements voted on so far) votes; Polis
     evaluates this at every update of a live conversation and never takes anyone out again, so
     we replay it along the vote times: a participant who voted on all of the first few
-    statements is in. Votes on moderated-out statements count, as in Polis's raw matrix. While
-    fewer than 15 are in, the most active voters join (all those tied at the boundary).
+    statements is in. Votes on moderated-out statements count, as in Polis's raw matrix (since
+    October 2017). With `count_zeroed` (Polis before October 2017, which counted on the
+    moderated matrix) the votes on moderated-out statements do not count, but each of their
+    zeroed columns counts as a vote for everyone.
+
+    While fewer than 15 are in, Polis adds the most active voters (all those tied at the
+    boundary here, so that the choice does not depend on labels). Polis does this at every
+    update and keeps them, which in a live conversation would make the first 15 voters
+    members; but a Polis recompute starts from an empty set, and the exports show early
+    voters Polis did not cluster (6 of canadian-electoral-reform's first 15), so we apply it
+    to the conversation as it stands, as a recompute does.
     """
     n_p = len(matrix.participants)
-    rows, cols, times = matrix.cell_rows, matrix.cell_cols, matrix.cell_times
+    keep = matrix.cell_included if count_zeroed else np.ones(len(matrix.cell_rows), dtype=bool)
+    rows = matrix.cell_rows[keep]
+    times, ranks = matrix.cell_times[keep], matrix.cell_ranks[keep]
+    extra = matrix.zeroed if count_zeroed else 0
     in_conv = np.zeros(n_p, dtype=bool)
-    votes_per_row = np.bincount(rows, minlength=n_p)
-    n_statements = int(np.count_nonzero(np.bincount(cols))) if len(cols) else 0
+    all_cols = matrix.cell_cols
+    n_statements = int(np.count_nonzero(np.bincount(all_cols))) if len(all_cols) else 0
     if len(rows):
         # Statements voted on by time t: by the time of each statement's first vote.
-        first_of_statement = np.full(int(cols.max()) + 1, np.inf)
-        np.minimum.at(first_of_statement, cols, times)
+        first_of_statement = np.full(int(all_cols.max()) + 1, np.inf)
+        np.minimum.at(first_of_statement, all_cols, matrix.cell_times)
         statement_times = np.sort(first_of_statement[np.isfinite(first_of_statement)])
-        ranks = matrix.cell_ranks
         order = np.argsort(rows * (int(ranks.max()) + 1) + ranks)
         r, t = rows[order], times[order]
         n = len(r)
@@ -926,10 +1022,13 @@ def _in_conversation(matrix: _Matrix, min_votes: int) -> tuple[np.ndarray, int]:
         end_index = np.flatnonzero(group_end)
         end_of = end_index[np.searchsorted(end_index, np.arange(n))]
         row_start = np.searchsorted(r, r, side="left")
-        count = end_of - row_start + 1
+        count = end_of - row_start + 1 + extra
         statements_then = np.searchsorted(statement_times, t, side="right")
         qualified = count >= np.minimum(min_votes, statements_then)
         in_conv[r[qualified]] = True
+    votes_per_row = np.bincount(rows, minlength=n_p) + extra * (
+        np.bincount(matrix.cell_rows, minlength=n_p) > 0
+    )
     if in_conv.sum() < GREEDY_PARTICIPANTS and votes_per_row.any():
         ranked = np.sort(votes_per_row[votes_per_row > 0])[::-1]
         boundary = ranked[min(GREEDY_PARTICIPANTS, len(ranked)) - 1]

@@ -14,7 +14,14 @@ import time
 from typing import Any
 
 from werkstatt.engines.cli import InputError, run_command
-from werkstatt.engines.opinions import OpinionAnalysis, PolisExportError, analyse, read_polis_export
+from werkstatt.engines.opinions import (
+    POLIS_RULES,
+    OpinionAnalysis,
+    PolisExportError,
+    analyse,
+    polis_rules_for,
+    read_polis_export,
+)
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +32,16 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     analyse_parser.add_argument("folder", help="folder with comments.csv and votes.csv")
     analyse_parser.add_argument(
         "--seed", type=int, default=0, help="seed of the k-means starts (default 0)"
+    )
+    analyse_parser.add_argument(
+        "--polis-rules",
+        choices=["current", "auto", *[name for name in POLIS_RULES if name != "current"]],
+        default="current",
+        help=(
+            "which version of Polis's math to follow: current (default); 2017 or early-2017 "
+            "(before 21 October / 14 April 2017); auto: the version Polis ran when the "
+            "conversation's last vote came in, to compare with the groups in a Polis export"
+        ),
     )
     analyse_parser.add_argument(
         "-o", "--output", dest="analyse_output", help="write the JSON here instead of stdout"
@@ -56,6 +73,7 @@ def result_json(analysis: OpinionAnalysis, seconds: float | None = None) -> dict
         "seconds": round(analysis.seconds if seconds is None else seconds, 3),
         "clustered": analysis.clustered,
         "reason": analysis.reason,
+        "polis_rules": analysis.rules,
         "group_informed_consensus": {
             str(statement): round(value, 4)
             for statement, value in analysis.group_informed_consensus.items()
@@ -73,7 +91,12 @@ def _work(args: argparse.Namespace) -> dict[str, Any]:
         votes, statements, moderated_out = read_polis_export(args.folder)
     except PolisExportError as error:
         raise InputError(str(error)) from None
-    analysis = analyse(votes, statements=statements, moderated_out=moderated_out, seed=args.seed)
+    rules = args.polis_rules
+    if rules == "auto":
+        rules = polis_rules_for(max((vote[3] for vote in votes), default=float("inf")))
+    analysis = analyse(
+        votes, statements=statements, moderated_out=moderated_out, seed=args.seed, rules=rules
+    )
     if args.analyse_output:
         args.output = args.analyse_output
     return result_json(analysis, time.perf_counter() - started)
