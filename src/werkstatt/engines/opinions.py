@@ -1087,7 +1087,8 @@ def _cluster(
         if len(centres) < 2:
             continue
         score = _silhouette(distances, group_of_base)
-        if best is None or score > best[0] + 1e-12:
+        # Polis takes (apply max-key silhouette ks): of equal scores the last, the larger k.
+        if best is None or score >= best[0] - 1e-12:
             best = (score, k, centres, group_of_base)
     if best is None:
         return (
