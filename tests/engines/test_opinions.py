@@ -608,3 +608,23 @@ def test_relabelling_changes_only_labels_under_2017_rules(conversation, rnd):
         new_p.__getitem__,
         new_s.__getitem__,
     )
+
+
+def test_groups_before_the_last_votes_are_the_groups_at_the_end():
+    # Held-out in time: the conversation replayed to nine tenths of its votes (in time order)
+    # already shows the final groups; they do not hinge on the last votes.
+    votes, truth = planted(26, groups=3, per_group=25, statements=18, noise=0.25, coverage=0.6)
+    votes = sorted(votes, key=lambda v: v[3])
+    end = analyse(votes)
+    then = analyse(votes[: len(votes) * 9 // 10])
+    both = [
+        p for p, g in then.participants.items() if g is not None and end.participants[p] is not None
+    ]
+    assert len(both) >= 60
+    assert (
+        adjusted_rand_index(
+            [then.participants[p] for p in both], [end.participants[p] for p in both]
+        )
+        > 0.9
+    )
+    assert adjusted_rand_index([truth[p] for p in both], [then.participants[p] for p in both]) > 0.9
