@@ -25,11 +25,37 @@ def do_update_profile(user: User, *, name: str, language: str) -> User:
     return user
 
 
+def _privacy_modules() -> list[Any]:
+    """The `services/privacy.py` module of each Werkstatt app that has one.
+
+    A domain app that keeps personal data declares there `user_data(user)` (its part of the
+    download) and may declare `before_account_deletion(user)` (what must happen while the
+    person still exists: free their seats, cancel their meetings, tell others). Accounts
+    imports no app above it; this is how they take part."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("werkstatt."):
+            continue
+        package = importlib.util.find_spec(f"{config.name}.services")
+        if package is None or package.submodule_search_locations is None:
+            continue
+        module_name = f"{config.name}.services.privacy"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        found.append((config.label, importlib.import_module(module_name)))
+    return found
+
+
 @transaction.atomic
 def do_delete_account(user: User) -> None:
-    """Delete the person. Memberships, roles, e-mail addresses and the token go with them
-    (CASCADE); records that others still need (jobs, change history) keep no link to them
-    (SET_NULL on those relations)."""
+    """Delete the person. First each app settles what the person leaves behind
+    (`before_account_deletion`); then memberships, roles, e-mail addresses and the token go with
+    them (CASCADE); records that others still need (jobs, change history, votes that results
+    counted) keep no link to them (SET_NULL on those relations)."""
+    for _label, module in _privacy_modules():
+        settle = getattr(module, "before_account_deletion", None)
+        if settle is not None:
+            settle(user)
     User.objects.filter(pk=user.pk).delete()
 
 
@@ -125,16 +151,7 @@ def export_user_data(user: User) -> dict[str, Any]:
                 }
             )
     data["changes_made"] = changes
-    # Each domain app that keeps personal data contributes it through its own
-    # `services/privacy.py` with `user_data(user)` (accounts imports no app above it).
-    for config in apps.get_app_configs():
-        if not config.name.startswith("werkstatt."):
-            continue
-        module_name = f"{config.name}.services.privacy"
-        package = importlib.util.find_spec(f"{config.name}.services")
-        if package is None or package.submodule_search_locations is None:
-            continue
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        data[config.label] = importlib.import_module(module_name).user_data(user)
+    # Each domain app that keeps personal data contributes it (see _privacy_modules).
+    for label, module in _privacy_modules():
+        data[label] = module.user_data(user)
     return data
