@@ -101,6 +101,28 @@ def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
 
 
+def _full_fold(text: str) -> str:
+    """fold without its shortcuts for plain ASCII: every step, every time."""
+    import unicodedata
+
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+    text = unicodedata.normalize("NFC", text).lower().translate(table)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower().translate(table)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="abcXYZ 09-.äöüßÄÖÜẞéÉçñℕ\u0301\u0308", max_size=30),
+    )
+)
+def test_folding_shortcuts_give_the_same_as_the_full_normalisation(text):
+    assert fold(text) == _full_fold(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_query_terms_are_index_terms_of_the_same_text(text):

@@ -13,6 +13,7 @@ names people tell apart, and dropping them would make "Metallbau Sachsen" equal 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -134,6 +135,9 @@ def name_key(name: str) -> str:
     return " ".join(tokens)[:200]
 
 
+# A name is keyed when it is matched and again when it is added; places and web addresses repeat
+# across thousands of rows: each distinct string is normalised once.
+@functools.lru_cache(maxsize=100_000)
 def compare_key(name: str) -> str:
     """`name_key` with "ae/oe/ue" merged into "a/o/u", so "Mueller" = "Muller" = "Müller"."""
     return _COLLAPSE.sub("", name_key(name))
@@ -143,10 +147,12 @@ def _collapse(key: str) -> str:
     return _COLLAPSE.sub("", key)
 
 
+@functools.lru_cache(maxsize=20_000)
 def _norm_place(text: str) -> str:
     return _collapse(" ".join(_NON_WORD.split(fold(text))).strip())
 
 
+@functools.lru_cache(maxsize=100_000)
 def _domain(website: str) -> str:
     text = website.strip().lower()
     text = re.sub(r"^[a-z]+://", "", text)

@@ -43,8 +43,12 @@ def fold(text: str) -> str:
     Other accents are stripped ("Café" -> "cafe"), so that spellings people type without the
     special characters find the same words.
     """
+    if text.isascii():  # most words: nothing to normalise, fold or strip
+        return text.lower()
     text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed.lower()
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Compatibility forms can decompose to capitals ("ℕ" -> "N"): lower once more so that
     # folding is idempotent.
@@ -167,8 +171,9 @@ def _saturate(tf: float) -> float:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _token_terms(token: str) -> tuple[tuple[tuple[str, float], ...], str]:
-    """(term, occurrences) pairs of one token, and the token folded (cached: words repeat)."""
+def _token_terms(token: str) -> tuple[tuple[tuple[str, float], ...], str | None, str | None]:
+    """The (term, occurrences) pairs of one token, the token folded if it is a number, and
+    folded if it is a short word (for "ISO 9001"); cached: words repeat."""
     counts: dict[str, float] = defaultdict(float)
     parts = [p for p in _SPLIT_PARTS.split(token) if p]
     for part in parts:
@@ -186,22 +191,38 @@ def _token_terms(token: str) -> tuple[tuple[tuple[str, float], ...], str]:
         term = _word_terms("".join(parts))
         if term:
             counts[term] += 1.0
-    return tuple(counts.items()), fold(token)
+    folded = fold(token)
+    number = folded if folded.isdigit() else None
+    short_word = folded if folded.isalpha() and len(folded) <= 5 else None
+    return tuple(counts.items()), number, short_word
 
 
 def _field_terms(text: str) -> dict[str, float]:
     """Term -> occurrences (parts of compounds count PART_FACTOR) for one field."""
     counts: dict[str, float] = defaultdict(float)
     previous_alpha: str | None = None
-    for token in _tokens(text):
-        pairs, folded = _token_terms(token)
+    token_terms = _token_terms
+    for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower()):
+        pairs, number, short_word = token_terms(token)
         for term, count in pairs:
             counts[term] += count
         # "ISO 9001", "IATF 16949", "DIN 8580": a short code word and a number also as one term.
-        if folded.isdigit() and previous_alpha is not None:
-            counts[previous_alpha + folded] += 1.0
-        previous_alpha = folded if folded.isalpha() and len(folded) <= 5 else None
+        if number is not None and previous_alpha is not None:
+            counts[previous_alpha + number] += 1.0
+        previous_alpha = short_word
     return counts
+
+
+# Fields up to this length are analysed once per distinct text: kinds, capability and
+# certification lists, places and region names repeat across thousands of organisations.
+_CACHED_FIELD_LENGTH = 300
+
+
+def _saturated_terms(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple((term, _saturate(tf)) for term, tf in _field_terms(text).items())
+
+
+_cached_saturated_terms = functools.lru_cache(maxsize=20_000)(_saturated_terms)
 
 
 def index_terms(fields: Iterable[tuple[str, float]]) -> dict[str, float]:
@@ -216,8 +237,12 @@ def index_terms(fields: Iterable[tuple[str, float]]) -> dict[str, float]:
     for text, field_weight in fields:
         if not text or field_weight <= 0:
             continue
-        for term, tf in _field_terms(text).items():
-            weights[term] += field_weight * _saturate(tf)
+        if len(text) <= _CACHED_FIELD_LENGTH:
+            terms = _cached_saturated_terms(text)
+        else:
+            terms = _saturated_terms(text)
+        for term, saturated in terms:
+            weights[term] += field_weight * saturated
     return {term: round(weight, 6) for term, weight in sorted(weights.items()) if len(term) <= 80}
 
 
