@@ -52,6 +52,7 @@ from ..models import (
     Sector,
     Site,
 )
+from . import bulk
 
 logger = logging.getLogger(__name__)
 
@@ -722,7 +723,8 @@ def analyse(batch: ImportBatch, progress: Progress | None = None) -> dict[str, i
     existing = _existing_index()
     in_file = NameIndex()
     mapping = {f: i for f, i in batch.mapping.items() if i is not None}
-    rows: list[ImportRow] = []
+    rows: list[dict[str, Any]] = []
+    base = bulk.defaults(ImportRow)
     for n, row in enumerate(table.rows, start=1):
         raw = {
             field: row.values[index] for field, index in mapping.items() if index < len(row.values)
@@ -731,9 +733,16 @@ def analyse(batch: ImportBatch, progress: Progress | None = None) -> dict[str, i
         for issue in row.errors:
             level = "error" if issue.code == "formula_without_value" else "warning"
             issues.append({"level": level, "code": issue.code, "params": issue.params})
-        item = ImportRow(batch=batch, number=row.number, values=values, issues=issues)
+        item = {
+            **base,
+            "batch_id": batch.pk,
+            "number": row.number,
+            "values": values,
+            "issues": issues,
+            "match_reasons": [],
+        }
         if any(i["level"] == "error" for i in issues):
-            item.status = ImportRow.Status.REJECTED
+            item["status"] = ImportRow.Status.REJECTED
         else:
             place = values.get("place") or {}
             city = values["city"] or place.get("name", "")
@@ -754,24 +763,24 @@ def analyse(batch: ImportBatch, progress: Progress | None = None) -> dict[str, i
                 limit=1,
             )
             if matches:
-                item.status = ImportRow.Status.DUPLICATE
-                item.match_id = matches[0].id
-                item.match_score = matches[0].score
-                item.match_reasons = list(matches[0].reasons)
-                item.decision = (
+                item["status"] = ImportRow.Status.DUPLICATE
+                item["match_id"] = matches[0].id
+                item["match_score"] = matches[0].score
+                item["match_reasons"] = list(matches[0].reasons)
+                item["decision"] = (
                     ImportRow.Decision.MERGE
                     if matches[0].score >= DUPLICATE_SCORE
                     else ImportRow.Decision.CREATE
                 )
             elif earlier:
-                item.status = ImportRow.Status.FILE_DUPLICATE
-                item.duplicate_of_row = earlier[0].id
-                item.match_score = earlier[0].score
-                item.match_reasons = list(earlier[0].reasons)
-                item.decision = ImportRow.Decision.SKIP
+                item["status"] = ImportRow.Status.FILE_DUPLICATE
+                item["duplicate_of_row"] = earlier[0].id
+                item["match_score"] = earlier[0].score
+                item["match_reasons"] = list(earlier[0].reasons)
+                item["decision"] = ImportRow.Decision.SKIP
             else:
-                item.status = ImportRow.Status.NEW
-                item.decision = ImportRow.Decision.CREATE
+                item["status"] = ImportRow.Status.NEW
+                item["decision"] = ImportRow.Decision.CREATE
             in_file.add(row.number, values["name"], values["postcode"], city, values["website"])
         rows.append(item)
         if n % 1000 == 0:
@@ -779,7 +788,7 @@ def analyse(batch: ImportBatch, progress: Progress | None = None) -> dict[str, i
     progress(total, total, gettext("Saving the preview"))
     with transaction.atomic():
         batch.rows.all().delete()
-        ImportRow.objects.bulk_create(rows, batch_size=1000)
+        bulk.insert(ImportRow, rows)
         totals = row_totals(batch)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.ANALYSED,
@@ -885,12 +894,17 @@ class _Slugs:
     def __init__(self) -> None:
         self.taken = set(Organisation.objects.values_list("slug", flat=True))
 
+        # base -> the last number tried: a list with 2,000 "Müller GmbH" rows would otherwise
+        # try "mueller-gmbh-2", "-3", … again for every one of them.
+        self._last: dict[str, int] = {}
+
     def make(self, name: str) -> str:
         base = slugify(fold(name))[:200] or "organisation"
-        slug, n = base, 1
+        slug, n = base, self._last.get(base, 1)
         while slug in self.taken:
             n += 1
             slug = f"{base}-{n}"
+        self._last[base] = n
         self.taken.add(slug)
         return slug
 
@@ -941,106 +955,6 @@ def _fail(batch: ImportBatch, message: str) -> dict[str, Any]:
     raise JobError(message)
 
 
-def _import_rows(batch: ImportBatch, progress: Progress) -> dict[str, Any]:
-    from simple_history.utils import bulk_create_with_history
-
-    user = batch.created_by
-    reason = gettext("Import of “%(name)s”") % {"name": batch.original_name}
-    rows = list(batch.rows.select_related("match").order_by("number"))
-    total = len(rows)
-    progress(0, total, gettext("Importing"))
-    regions = dict(Region.objects.values_list("code", "id"))
-    cert_ids = dict(Certification.objects.values_list("code", "id"))
-    sector_ids = dict(Sector.objects.values_list("code", "id"))
-    capability_ids = dict(Capability.objects.values_list("key", "id"))
-    slugs = _Slugs()
-    new: list[tuple[ImportRow, Organisation]] = []
-    merged_ids: list[int] = []
-    counts = dict.fromkeys(ImportRow.Result.values, 0)
-    for n, row in enumerate(rows, start=1):
-        values = row.values
-        if row.status == ImportRow.Status.REJECTED:
-            row.result = ImportRow.Result.REJECTED
-        elif row.decision == ImportRow.Decision.SKIP:
-            row.result = ImportRow.Result.SKIPPED
-        elif row.decision == ImportRow.Decision.MERGE:
-            if row.match is None:
-                raise CommitError("merge_target_missing", row=row.number)
-            _merge(row.match, values, user, reason, regions, cert_ids, sector_ids, capability_ids)
-            row.organisation = row.match
-            row.result = ImportRow.Result.MERGED
-            merged_ids.append(row.match.pk)
-        else:
-            org = _new_organisation(values, slugs, regions)
-            try:
-                # slug and region are made here from known values; checking them would cost
-                # a query per row.
-                org.clean_fields(exclude=["slug", "region"])
-            except ValidationError as exc:
-                raise CommitError(
-                    "invalid_at_commit", row=row.number, error=" ".join(exc.messages)
-                ) from exc
-            new.append((row, org))
-            row.result = ImportRow.Result.CREATED
-        counts[row.result] += 1
-        if n % 500 == 0:
-            progress(n, total, gettext("Importing"))
-    orgs = [org for _row, org in new]
-    bulk_create_with_history(
-        orgs, Organisation, batch_size=500, default_user=user, default_change_reason=reason
-    )
-    if orgs and orgs[0].pk is None:  # a backend without RETURNING: fetch the ids by slug
-        ids = dict(
-            Organisation.objects.filter(slug__in=[o.slug for o in orgs]).values_list("slug", "id")
-        )
-        for org in orgs:
-            org.pk = org.id = ids[org.slug]
-    sites, contacts = [], []
-    links: dict[str, list] = {"certifications": [], "sectors": [], "capabilities": []}
-    for row, org in new:
-        row.organisation = org
-        values = row.values
-        site = _new_site(org, values, regions)
-        if site is not None:
-            sites.append(site)
-        if values.get("contact"):
-            contacts.append(ContactPerson(organisation=org, name=values["contact"]))
-        _collect_links(links, org.pk, values, cert_ids, sector_ids, capability_ids)
-    bulk_create_with_history(
-        sites, Site, batch_size=500, default_user=user, default_change_reason=reason
-    )
-    bulk_create_with_history(
-        contacts, ContactPerson, batch_size=500, default_user=user, default_change_reason=reason
-    )
-    for field, through_rows in links.items():
-        through = getattr(Organisation, field).through
-        target = {
-            "certifications": "certification_id",
-            "sectors": "sector_id",
-            "capabilities": "capability_id",
-        }[field]
-        through.objects.bulk_create(
-            [through(organisation_id=o, **{target: t}) for o, t in through_rows],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-    # Writing the results back: delete and insert again with the same ids is far faster than
-    # bulk_update's CASE WHEN for 50,000 rows (nothing refers to an ImportRow).
-    batch.rows.all().delete()
-    ImportRow.objects.bulk_create(rows, batch_size=1000)
-    progress(total, total, gettext("Done"))
-    report = {
-        **batch.report,
-        "counts": counts,
-        "committed": timezone.now().isoformat(),
-        "error": "",
-    }
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.DONE, report=report, committed=timezone.now()
-    )
-    return {**report, "batch": batch.pk, "_ids": [o.pk for o in orgs] + merged_ids}
-
-
 def _new_organisation(values: Mapping[str, Any], slugs: _Slugs, regions: dict) -> Organisation:
     place = values.get("place") or {}
     return Organisation(
@@ -1061,21 +975,22 @@ def _new_organisation(values: Mapping[str, Any], slugs: _Slugs, regions: dict) -
     )
 
 
-def _new_site(org: Organisation, values: Mapping[str, Any], regions: dict) -> Site | None:
+def _new_site(org_id: int, values: Mapping[str, Any], regions: dict) -> dict[str, Any] | None:
+    """The columns of the headquarters Site of a row (None without a place)."""
     place = values.get("place") or {}
     city = values.get("city") or place.get("name", "")
     if not city:
         return None
-    return Site(
-        organisation=org,
-        street=values.get("street", ""),
-        postcode=values.get("postcode", ""),
-        city=city,
-        region_id=regions.get(place.get("region_code")),
-        lat=place.get("lat"),
-        lon=place.get("lon"),
-        is_headquarters=True,
-    )
+    return {
+        "organisation_id": org_id,
+        "street": values.get("street", ""),
+        "postcode": values.get("postcode", ""),
+        "city": city,
+        "region_id": regions.get(place.get("region_code")),
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
+        "is_headquarters": True,
+    }
 
 
 def _collect_links(
@@ -1097,65 +1012,301 @@ def _collect_links(
             links["capabilities"].append((org_id, capability_ids[key]))
 
 
+def _import_rows(batch: ImportBatch, progress: Progress) -> dict[str, Any]:
+    """Create and merge the rows of `batch`; the caller holds the transaction.
+
+    Everything is written in bulk (services.bulk) with a fixed number of queries per thousand
+    rows, whether the list has 50 rows or 50,000, and whether its rows are new organisations
+    or members the directory already has.
+    """
+    user = batch.created_by
+    context = _Commit(
+        user_id=user.pk if user else None,
+        reason=gettext("Import of “%(name)s”") % {"name": batch.original_name},
+        now=timezone.now(),
+    )
+    rows = list(
+        batch.rows.order_by("number").values_list(
+            "pk", "number", "status", "decision", "values", "match_id"
+        )
+    )
+    total = len(rows)
+    progress(0, total, gettext("Importing"))
+    counts = dict.fromkeys(ImportRow.Result.values, 0)
+    results: dict[int, tuple[str, int | None]] = {}
+    creates: list[tuple[int, int, dict[str, Any]]] = []
+    merges: list[tuple[int, int, dict[str, Any], int]] = []
+    for pk, number, status, decision, values, match_id in rows:
+        if status == ImportRow.Status.REJECTED:
+            results[pk] = (ImportRow.Result.REJECTED, None)
+        elif decision == ImportRow.Decision.SKIP:
+            results[pk] = (ImportRow.Result.SKIPPED, None)
+        elif decision == ImportRow.Decision.MERGE:
+            if match_id is None:
+                raise CommitError("merge_target_missing", row=number)
+            merges.append((pk, number, values, match_id))
+        else:
+            creates.append((pk, number, values))
+    created_ids = _create_all(creates, context, results, progress, total)
+    merged_ids = _merge_all(merges, context, results)
+    progress(total, total, gettext("Saving the report"))
+    bulk.update(
+        ImportRow,
+        [{"pk": pk, "result": r, "organisation_id": org} for pk, (r, org) in results.items()],
+    )
+    for result, _org in results.values():
+        counts[result] += 1
+    progress(total, total, gettext("Done"))
+    report = {
+        **batch.report,
+        "counts": counts,
+        "committed": timezone.now().isoformat(),
+        "error": "",
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.DONE, report=report, committed=timezone.now()
+    )
+    return {**report, "batch": batch.pk, "_ids": created_ids + merged_ids}
+
+
+class _Commit:
+    """What every write of one commit shares: who, why, when, and the reference data's ids."""
+
+    def __init__(self, user_id: int | None, reason: str, now: Any) -> None:
+        self.user_id = user_id
+        self.reason = reason
+        self.now = now
+        self.regions = dict(Region.objects.values_list("code", "id"))
+        self.cert_ids = dict(Certification.objects.values_list("code", "id"))
+        self.sector_ids = dict(Sector.objects.values_list("code", "id"))
+        self.capability_ids = dict(Capability.objects.values_list("key", "id"))
+
+    def history(self, model: Any, rows: list[dict[str, Any]], kind: str) -> list[int]:
+        return bulk.insert_history(
+            model,
+            rows,
+            history_type=kind,
+            user_id=self.user_id,
+            reason=self.reason,
+            date=self.now,
+        )
+
+    def links(self, org_id: int, values: Mapping[str, Any]) -> dict[str, list[tuple[int, int]]]:
+        links: dict[str, list[tuple[int, int]]] = {f: [] for f in LINK_FIELDS}
+        _collect_links(links, org_id, values, self.cert_ids, self.sector_ids, self.capability_ids)
+        return links
+
+
+# many-to-many field -> the column of its target in the through table
+LINK_FIELDS = {
+    "certifications": "certification_id",
+    "sectors": "sector_id",
+    "capabilities": "capability_id",
+}
+HISTORY_M2M_FIELDS = ("capabilities", "certifications", "materials", "sectors")
+
+
+def _insert_links(links: Mapping[str, list[tuple[int, int]]]) -> None:
+    for field, pairs in links.items():
+        through = getattr(Organisation, field).through
+        column = LINK_FIELDS[field]
+        bulk.insert(through, [{"organisation_id": o, column: t} for o, t in pairs])
+
+
+def _insert_with_history(model: Any, rows: list[dict[str, Any]], context: _Commit) -> None:
+    """Insert new rows of Site or ContactPerson (their columns without the defaults) and their
+    "+" history records."""
+    base = bulk.defaults(model)
+    rows = [{**base, **row} for row in rows]
+    for row, pk in zip(rows, bulk.insert(model, rows, returning=True), strict=True):
+        row["id"] = pk
+    context.history(model, rows, "+")
+
+
+def _create_all(
+    creates: list[tuple[int, int, dict[str, Any]]],
+    context: _Commit,
+    results: dict[int, tuple[str, int | None]],
+    progress: Progress,
+    total: int,
+) -> list[int]:
+    slugs = _Slugs()
+    org_rows: list[dict[str, Any]] = []
+    for n, (_pk, number, values) in enumerate(creates, start=1):
+        org = _new_organisation(values, slugs, context.regions)
+        try:
+            # slug and region are made here from known values; checking them would cost
+            # a query per row.
+            org.clean_fields(exclude=["slug", "region"])
+        except ValidationError as exc:
+            raise CommitError(
+                "invalid_at_commit", row=number, error=" ".join(exc.messages)
+            ) from exc
+        org.created = org.updated = context.now
+        row = bulk.model_row(org)
+        del row["id"]
+        org_rows.append(row)
+        if n % 5000 == 0:
+            progress(n, total, gettext("Checking the organisations"))
+    progress(len(creates), total, gettext("Creating the organisations"))
+    ids = bulk.insert(Organisation, org_rows, returning=True)
+    for row, pk in zip(org_rows, ids, strict=True):
+        row["id"] = pk
+    context.history(Organisation, org_rows, "+")
+    sites, contacts = [], []
+    links: dict[str, list[tuple[int, int]]] = {f: [] for f in LINK_FIELDS}
+    for (pk, _number, values), org_id in zip(creates, ids, strict=True):
+        results[pk] = (ImportRow.Result.CREATED, org_id)
+        site = _new_site(org_id, values, context.regions)
+        if site is not None:
+            sites.append(site)
+        if values.get("contact"):
+            contacts.append({"organisation_id": org_id, "name": values["contact"]})
+        for field, pairs in context.links(org_id, values).items():
+            links[field].extend(pairs)
+    _insert_with_history(Site, sites, context)
+    _insert_with_history(ContactPerson, contacts, context)
+    _insert_links(links)
+    return ids
+
+
 MERGE_FIELDS = ("description", "capabilities_text", "website", "email", "phone")
 
 
-def _merge(
-    org: Organisation,
-    values: Mapping[str, Any],
-    user: Any,
-    reason: str,
-    regions: dict,
-    cert_ids: dict,
-    sector_ids: dict,
-    capability_ids: dict,
-) -> None:
-    """Fill the empty fields of `org` from the row; never overwrite what is there."""
-    org = Organisation.objects.select_for_update().get(pk=org.pk)
-    changed = False
-    for field in MERGE_FIELDS:
-        if not getattr(org, field) and values.get(field):
-            setattr(org, field, values[field])
-            changed = True
-    if org.employees is None and values.get("employees") is not None:
-        org.employees = values["employees"]
-        changed = True
-    if not org.size and _size_for(values.get("employees")):
-        org.size = _size_for(values.get("employees"))
-        changed = True
-    site = None
-    if not org.sites.exists():
-        site = _new_site(org, values, regions)
-        if site is not None and org.lat is None:
-            org.lat, org.lon, org.region_id = site.lat, site.lon, site.region_id
-            changed = True
-    links: dict[str, list] = {"certifications": [], "sectors": [], "capabilities": []}
-    _collect_links(links, org.pk, values, cert_ids, sector_ids, capability_ids)
-    if any(links.values()):
-        changed = True
-    if not changed and not values.get("contact"):
-        return
-    try:
-        org.clean_fields(exclude=["slug", "region"])
-    except ValidationError as exc:
-        raise CommitError("invalid_at_commit", row=org.name, error=" ".join(exc.messages)) from exc
-    # Many-to-many additions first, then one save: the historical record shows them all.
-    org.certifications.add(*[t for _o, t in links["certifications"]])
-    org.sectors.add(*[t for _o, t in links["sectors"]])
-    org.capabilities.add(*[t for _o, t in links["capabilities"]])
-    org._history_user = user  # type: ignore[attr-defined]
-    org._change_reason = reason  # type: ignore[attr-defined]
-    org.save()
-    if site is not None:
-        site._history_user = user  # type: ignore[attr-defined]
-        site._change_reason = reason  # type: ignore[attr-defined]
-        site.save()
-    contact = values.get("contact")
-    if contact and not org.contacts.filter(name__iexact=contact).exists():
-        person = ContactPerson(organisation=org, name=contact)
-        person._history_user = user  # type: ignore[attr-defined]
-        person._change_reason = reason  # type: ignore[attr-defined]
-        person.save()
+def _merge_all(
+    merges: list[tuple[int, int, dict[str, Any], int]],
+    context: _Commit,
+    results: dict[int, tuple[str, int | None]],
+) -> list[int]:
+    """Fill the empty fields of the organisations the rows merge into; never overwrite.
+
+    The rows are applied in file order, so two rows merging into the same organisation behave
+    as two merges one after the other. One historical record per changed organisation holds
+    all of its changes, with its many-to-many links as they are afterwards.
+    """
+    if not merges:
+        return []
+    target_ids = sorted({match_id for *_rest, match_id in merges})
+    orgs: dict[int, Organisation] = {}
+    for start in range(0, len(target_ids), 900):
+        chunk = target_ids[start : start + 900]
+        orgs.update(Organisation.objects.select_for_update().in_bulk(chunk))
+    with_site = _existing(Site, "organisation_id", target_ids)
+    contacts = {
+        (org_id, name.lower())
+        for org_id, name in _values(ContactPerson, ("organisation_id", "name"), target_ids)
+    }
+    existing_links = {
+        field: set(
+            _values(getattr(Organisation, field).through, ("organisation_id", column), target_ids)
+        )
+        for field, column in LINK_FIELDS.items()
+    }
+    changed: dict[int, set[str]] = {}
+    new_links: dict[str, list[tuple[int, int]]] = {f: [] for f in LINK_FIELDS}
+    sites: list[dict[str, Any]] = []
+    new_contacts: list[dict[str, Any]] = []
+    for pk, number, values, match_id in merges:
+        org = orgs.get(match_id)
+        if org is None:  # deleted after the preview (the row's link was not cleared yet)
+            raise CommitError("merge_target_missing", row=number)
+        fields = changed.setdefault(org.pk, set())
+        for field in MERGE_FIELDS:
+            if not getattr(org, field) and values.get(field):
+                setattr(org, field, values[field])
+                fields.add(field)
+        if org.employees is None and values.get("employees") is not None:
+            org.employees = values["employees"]
+            fields.add("employees")
+        if not org.size and _size_for(values.get("employees")):
+            org.size = _size_for(values.get("employees"))
+            fields.add("size")
+        if org.pk not in with_site:
+            site = _new_site(org.pk, values, context.regions)
+            if site is not None:
+                sites.append(site)
+                with_site.add(org.pk)
+                if org.lat is None:
+                    org.lat, org.lon = site["lat"], site["lon"]
+                    org.region_id = site["region_id"]
+                    fields.update({"lat", "lon", "region_id"})
+        for field, pairs in context.links(org.pk, values).items():
+            for pair in pairs:
+                if pair not in existing_links[field]:
+                    existing_links[field].add(pair)
+                    new_links[field].append(pair)
+                    fields.add(field)
+        contact = values.get("contact")
+        if contact and (org.pk, contact.lower()) not in contacts:
+            contacts.add((org.pk, contact.lower()))
+            new_contacts.append({"organisation_id": org.pk, "name": contact})
+        if fields:
+            try:
+                org.clean_fields(exclude=["slug", "region"])
+            except ValidationError as exc:
+                raise CommitError(
+                    "invalid_at_commit", row=number, error=" ".join(exc.messages)
+                ) from exc
+        results[pk] = (ImportRow.Result.MERGED, org.pk)
+    changed_orgs = [orgs[pk] for pk, fields in changed.items() if fields]
+    columns = ("employees", "size", "lat", "lon", "region_id", *MERGE_FIELDS)
+    for org in changed_orgs:
+        org.updated = context.now
+    bulk.update(
+        Organisation,
+        [
+            {"pk": o.pk, "updated": o.updated, **{c: getattr(o, c) for c in columns}}
+            for o in changed_orgs
+        ],
+    )
+    _insert_links(new_links)
+    history_ids = context.history(Organisation, [bulk.model_row(o) for o in changed_orgs], "~")
+    _history_links([o.pk for o in changed_orgs], history_ids)
+    _insert_with_history(Site, sites, context)
+    _insert_with_history(ContactPerson, new_contacts, context)
+    return target_ids
+
+
+def _values(model: Any, columns: tuple[str, str], org_ids: list[int]) -> Iterator[tuple]:
+    for start in range(0, len(org_ids), 900):
+        chunk = org_ids[start : start + 900]
+        yield from model.objects.filter(organisation_id__in=chunk).values_list(*columns)
+
+
+def _existing(model: Any, column: str, org_ids: list[int]) -> set[int]:
+    return {
+        org_id
+        for start in range(0, len(org_ids), 900)
+        for org_id in model.objects.filter(
+            organisation_id__in=org_ids[start : start + 900]
+        ).values_list(column, flat=True)
+    }
+
+
+def _history_links(org_ids: list[int], history_ids: list[int]) -> None:
+    """The many-to-many part of historical records, as django-simple-history keeps it:
+    each record gets a copy of the organisation's link rows at that moment."""
+    from simple_history.models import HistoricalRecords
+
+    history_of = dict(zip(org_ids, history_ids, strict=True))
+    for name in HISTORY_M2M_FIELDS:
+        field = Organisation._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_name()
+        history_model = HistoricalRecords.m2m_models[field]
+        rows = [
+            {"id": pk, "organisation_id": org, target: target_id, "history_id": history_of[org]}
+            for pk, org, target_id in _values_with_pk(through, target, org_ids)
+        ]
+        bulk.insert(history_model, rows)
+
+
+def _values_with_pk(through: Any, target: str, org_ids: list[int]) -> Iterator[tuple]:
+    for start in range(0, len(org_ids), 900):
+        chunk = org_ids[start : start + 900]
+        yield from through.objects.filter(organisation_id__in=chunk).values_list(
+            "pk", "organisation_id", target
+        )
 
 
 # --- 5. report ---------------------------------------------------------------------------------
