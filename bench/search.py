@@ -1,7 +1,7 @@
 """Search latency at 50,000 organisations, on SQLite and on PostgreSQL, in one run.
 
     .venv/bin/python bench/search.py [--organisations 50000] [--repeat 5] [--only sqlite|postgres]
-        [--generator demo|quick]
+        [--generator demo|quick] [--keep DIR]
 
 For each database: a fresh database (a temporary SQLite file; a throw-away PostgreSQL server from
 tests/with_postgres.py), `migrate` (loads the reference data), the organisations (the demo
@@ -11,6 +11,9 @@ deep pages), each run `--repeat` times after one warm-up. Prints p50/p95 per kin
 overall, and the ratio of p95 to the 50 ms target (<= 1.0 meets it): warm (the rounds), cold (the
 warm-up round: the first search builds the in-memory copy of the directory, each query's terms
 load their postings) and a naive ORM baseline (icontains, GROUP BY facets) for comparison.
+`--keep DIR` uses the databases that `bench/web.py --keep DIR` keeps (the same demo network with
+its index; made on first use), so repeated runs skip the 10-20 minutes of generating and
+indexing. The load average (`uptime`) is printed before and after the searches of each database.
 """
 
 from __future__ import annotations
@@ -231,7 +234,18 @@ def _generate(n: int, seed: int = 7) -> None:
             cert_through.objects.bulk_create(cert_rows)
 
 
-def _worker(n: int, repeat: int, out: str, generator: str) -> None:
+def _uptime() -> str:
+    import subprocess
+
+    try:
+        # Django set TZ to the site's time zone in this process; uptime in UTC like the others.
+        env = {k: v for k, v in os.environ.items() if k != "TZ"}
+        return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def _worker(n: int, repeat: int, out: str, generator: str, reuse: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "werkstatt.settings")
     import django
 
@@ -245,16 +259,21 @@ def _worker(n: int, repeat: int, out: str, generator: str) -> None:
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
-    if generator == "demo" and "demo" in get_commands():
-        call_command("demo", organisations=n, no_index=True, verbosity=0)
-        source = "werkstatt demo"
+    generated: float | None = None
+    indexed: float | None = None
+    if reuse:
+        source = "a kept database (--keep)"
     else:
-        _generate(n)
-        source = "bench generator"
-    generated = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    reindex_all()
-    indexed = time.perf_counter() - t0
+        if generator == "demo" and "demo" in get_commands():
+            call_command("demo", organisations=n, no_index=True, verbosity=0)
+            source = "werkstatt demo"
+        else:
+            _generate(n)
+            source = "bench generator"
+        generated = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        reindex_all()
+        indexed = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -262,6 +281,7 @@ def _worker(n: int, repeat: int, out: str, generator: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    load_before = _uptime()
     # First round: a fresh process after reindexing, so it builds its in-memory copy of the
     # directory (first search) and loads every query's postings once: the cold figures.
     cold: dict[str, list[float]] = {}
@@ -296,15 +316,30 @@ def _worker(n: int, repeat: int, out: str, generator: str) -> None:
                 "cold": cold,
                 "baseline": baseline,
                 "totals": totals,
+                "uptime": [load_before, _uptime()],
             }
         )
     )
 
 
-def _run(db: str, n: int, repeat: int, generator: str) -> dict:
-    return run_worker(
-        __file__, db, ["--organisations", str(n), "--repeat", str(repeat), "--generator", generator]
-    )
+def _run(db: str, n: int, repeat: int, generator: str, keep: str | None = None) -> dict:
+    args = ["--organisations", str(n), "--repeat", str(repeat), "--generator", generator]
+    if keep is None:
+        return run_worker(__file__, db, args)
+    # The databases of bench/web.py --keep DIR (the demo network with its index), made there or
+    # here on first use and reused after that.
+    import subprocess
+    import tempfile
+
+    import web
+
+    options = argparse.Namespace(keep=keep, organisations=n)
+    database = web.sqlite_database if db == "sqlite" else web.postgres_database
+    with database(options) as env, tempfile.TemporaryDirectory(prefix="werkstatt-bench-") as tmp:
+        out = os.path.join(tmp, "result.json")
+        cmd = [sys.executable, __file__, "--worker", "--reuse", *args, "--out", out]
+        subprocess.run(cmd, env=dict(env, DJANGO_SETTINGS_MODULE="werkstatt.settings"), check=True)
+        return json.loads(Path(out).read_text())
 
 
 def main() -> int:
@@ -318,15 +353,22 @@ def main() -> int:
         default="demo",
         help="`werkstatt demo` (if installed; realistic, slower) or the quick generator here",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="use (and on first use make) the databases of bench/web.py --keep DIR instead of "
+        "fresh ones; no generation or indexing is timed then",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        _worker(args.organisations, args.repeat, args.out, args.generator)
+        _worker(args.organisations, args.repeat, args.out, args.generator, args.reuse)
         return 0
 
     results = [
-        _run(db, args.organisations, args.repeat, args.generator)
+        _run(db, args.organisations, args.repeat, args.generator, args.keep)
         for db in ("sqlite", "postgres")
         if args.only in (None, db)
     ]
@@ -335,10 +377,14 @@ def main() -> int:
         f"(target p95 <= {TARGET_MS:.0f} ms)"
     )
     for r in results:
-        print(
-            f"\n{r['vendor']}: {r['organisations']:,} organisations from {r['source']} "
-            f"in {r['generate_s']:.1f} s, reindex_all {r['index_s']:.1f} s"
+        made = (
+            f" in {r['generate_s']:.1f} s, reindex_all {r['index_s']:.1f} s"
+            if r["index_s"] is not None
+            else ""
         )
+        print(f"\n{r['vendor']}: {r['organisations']:,} organisations from {r['source']}{made}")
+        print(f"  load before the searches: {r['uptime'][0]}")
+        print(f"  load after the searches:  {r['uptime'][1]}")
         for title, key in (
             ("warm (copy built, postings cached)", "timings"),
             ("cold (first run: builds the copy, loads postings)", "cold"),
