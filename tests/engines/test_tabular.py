@@ -103,6 +103,52 @@ def test_files_that_are_not_member_lists_give_a_clear_error(name, code, params):
     assert info.value.params == params
 
 
+def test_a_password_protected_xlsx_is_recognised_as_such():
+    data = (FIXTURES / "passwortgeschuetzt.xlsx").read_bytes()
+    assert sniff_format(data) == "ole2"
+    with pytest.raises(TableError) as info:
+        read_table(data, "passwortgeschuetzt.xlsx")
+    assert info.value.code == "encrypted"
+
+
+@pytest.mark.parametrize("name", ["libreoffice.ods", "eigentlich_ods.xlsx"])
+def test_an_ods_spreadsheet_is_named_whatever_its_file_name(name):
+    with pytest.raises(TableError) as info:
+        read(name)
+    assert (info.value.code, info.value.params) == ("unsupported_format", {"kind": "ods"})
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row():
+    table = read("excel_sep_zeile.csv")
+    assert (table.delimiter, table.warnings) == (";", [])
+    assert [r.number for r in table.rows] == [2, 3, 4, 5]
+    # The hint wins over guessing: a comma file whose names contain semicolons.
+    text = "sep=,\r\nName,Ort\r\nMüller; Söhne GmbH,Chemnitz\r\nLange KG,Zwickau\r\n"
+    table = read_table(text.encode("cp1252"), "liste.csv")
+    assert table.delimiter == ","
+    assert [r.values for r in table.rows] == [
+        ["Müller; Söhne GmbH", "Chemnitz"],
+        ["Lange KG", "Zwickau"],
+    ]
+
+
+def test_a_trailing_empty_column_and_empty_rows_from_excel_are_dropped():
+    table = read("excel_semikolon_leerspalte.csv")
+    assert table.headers == ["Firma", "PLZ", "Ort", "Mitarbeiter"]
+    assert [r.values[1] for r in table.rows] == ["9112", "1067", "08056"]
+    assert [r.errors for r in table.rows] == [[], [], []]
+
+
+def test_the_fixture_script_writes_the_committed_files():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, data in module.build().items():
+        assert (FIXTURES / name).read_bytes() == data, name
+
+
 def test_blank_lines_and_whitespace_only_files_are_empty():
     with pytest.raises(TableError) as info:
         read_table(b"\r\n  \r\n\r\n", "x.csv")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from tests.factories import OrganisationFactory, SiteFactory, make_network_moderator
 
 from werkstatt.jobs.registry import JobError
@@ -110,6 +111,52 @@ def test_unusable_files_are_refused_with_a_clear_message_and_nothing_is_stored(
         upload(moderator, name)
     assert words in info.value.messages[0]
     assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("passwortgeschuetzt.xlsx", "encrypted", "password"),
+        ("libreoffice.ods", "unsupported_format", "Save As"),
+        ("eigentlich_ods.xlsx", "unsupported_format", "LibreOffice Calc"),
+    ],
+)
+def test_protected_and_libreoffice_files_are_refused_saying_how_to_save_them(
+    moderator, name, code, words
+):
+    with translation.override("en"), pytest.raises(importer.ImportFileError) as info:
+        upload(moderator, name)
+    assert info.value.code == code
+    assert words in info.value.messages[0]
+    assert "not a table" not in info.value.messages[0]
+    assert ImportBatch.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_what_excel_saves_as_csv_imports_with_postcodes_and_numbers_repaired(moderator):
+    batch = checked(moderator, "excel_semikolon_leerspalte.csv")
+    assert batch.info["headers"] == ["Firma", "PLZ", "Ort", "Mitarbeiter"]
+    assert batch.info["warnings"] == []
+    assert batch.report["totals"]["new"] == 3 and batch.report["totals"]["total"] == 3
+    batch = commit(batch, moderator)
+    assert batch.report["counts"]["created"] == 3
+    assert site_of("Müller Metallbau GmbH").postcode == "09112"
+    assert site_of("Bäuerle Oberflächentechnik e.K.").postcode == "01067"
+    assert Organisation.objects.get(name__startswith="Großmann").employees == 1234
+    assert Organisation.objects.get(name__startswith="Großmann").size == Organisation.Size.LARGE
+
+
+def test_excels_delimiter_line_and_title_rows_above_the_header(moderator):
+    batch = checked(moderator, "excel_sep_zeile.csv")
+    assert batch.info["delimiter"] == ";" and batch.info["warnings"] == []
+    assert batch.info["headers"][0] == "Firma"
+    # Rows are numbered as Excel shows the file: it hides the "sep=" line.
+    assert sorted(batch.rows.values_list("number", flat=True)) == [2, 3, 4, 5]
+    batch = checked(moderator, "titel_ueber_kopfzeile.csv")
+    assert [w["code"] for w in batch.info["warnings"]] == ["skipped_title_rows"]
+    assert batch.info["warnings"][0]["params"] == {"count": 2}
+    assert batch.report["totals"]["new"] == 4
+    assert batch.rows.order_by("number").first().number == 5
 
 
 def test_a_file_with_another_extension_is_refused():
@@ -260,6 +307,55 @@ def test_duplicate_of_an_existing_organisation_is_merged_without_overwriting(mod
     assert Organisation.objects.filter(name__icontains="ller").count() == 2
     assert existing.history.count() == before + 1
     assert existing.history.first().history_user == moderator
+
+
+def test_two_rows_merging_into_one_organisation_fill_it_once_with_one_history_record(moderator):
+    existing = OrganisationFactory(
+        name="Mueller GmbH & Co. KG", slug="mueller", email="", phone="", description=""
+    )
+    data = (
+        "Firma;Ort;E-Mail;Telefon;Zertifikate;Ansprechpartner\n"
+        "Müller GmbH;Chemnitz;info@mueller.de;;ISO 9001;Anna Müller\n"
+        "Müller KG;Chemnitz;zweite@mueller.de;0371 1;ISO 9001, ISO 14001;anna müller\n"
+    ).encode("cp1252")
+    batch = checked(moderator, "liste.csv", data)
+    assert [r.match_id for r in batch.rows.order_by("number")] == [existing.pk, existing.pk]
+    importer.do_set_decisions(batch, {r.pk: "merge" for r in batch.rows.all()})
+    before = existing.history.count()
+    batch = commit(batch, moderator)
+    assert batch.report["counts"]["merged"] == 2
+    existing.refresh_from_db()
+    assert existing.email == "info@mueller.de"  # the first row filled it, the second did not
+    assert existing.phone == "0371 1"
+    assert sorted(existing.certifications.values_list("code", flat=True)) == [
+        "ISO 14001",
+        "ISO 9001",
+    ]
+    assert existing.sites.get().city == "Chemnitz"
+    assert existing.lat is not None
+    assert list(existing.contacts.values_list("name", flat=True)) == ["Anna Müller"]
+    assert existing.history.count() == before + 1
+    record = existing.history.first()
+    assert record.history_type == "~" and record.history_user == moderator
+    assert record.phone == "0371 1"
+    assert sorted(c.certification.code for c in record.certifications.all()) == [
+        "ISO 14001",
+        "ISO 9001",
+    ]
+    assert existing.sites.get().history.get().history_user == moderator
+    assert {r.organisation_id for r in batch.rows.all()} == {existing.pk}
+
+
+def test_a_merge_that_adds_nothing_writes_no_history(moderator):
+    existing = OrganisationFactory(name="Mueller GmbH", slug="mueller", email="a@b.de")
+    SiteFactory(organisation=existing, postcode="09111", city="Chemnitz")
+    data = "Name;PLZ;Ort;E-Mail\nMüller GmbH;09111;Chemnitz;neu@mueller.de\n".encode("cp1252")
+    batch = checked(moderator, "liste.csv", data)
+    before = existing.history.count()
+    batch = commit(batch, moderator)
+    assert batch.report["counts"]["merged"] == 1
+    assert existing.history.count() == before
+    assert existing.sites.count() == 1
 
 
 def test_decisions_create_anyway_and_skip(moderator):

@@ -7,7 +7,8 @@ the file name: a ".xls" that is really an XLSX, a CSV or an HTML table is read a
 
 Error codes (`TableError.code`):
     empty_file, too_large{size_mb,max_mb}, too_many_rows{max}, unsupported_format{kind},
-    unreadable_xlsx{detail}, unreadable_xls{detail}, encrypted, no_visible_sheet,
+    unreadable_xlsx{detail}, unreadable_xls{detail}, encrypted (XLS or XLSX with a password),
+    no_visible_sheet,
     sheet_not_found{sheet}, no_header, header_only, duplicate_headers{names}, undecodable
 Warning codes (`Table.warnings`):
     merged_cells{ranges,count}, hidden_sheets_ignored{sheets}, skipped_title_rows{count},
@@ -141,6 +142,9 @@ def read_table(
             "too_large", size_mb=round(len(data) / 1024 / 1024, 1), max_mb=max_bytes // 1024 // 1024
         )
     kind = sniff_format(data)
+    if kind == "ole2" and _ENCRYPTED_PACKAGE in data:
+        # A password-protected XLSX: Excel encrypts the package into an OLE2 file (MS-OFFCRYPTO).
+        raise TableError("encrypted")
     if kind == "xlsx":
         table = _read_xlsx(data, sheet, max_rows)
     elif kind == "ole2":
@@ -374,11 +378,22 @@ def detect_dialect(text: str) -> tuple[str, str]:
     return best, '"'
 
 
+_EXCEL_SEPARATOR = re.compile(r"\A[ \t]*sep=(.)[ \t]*\r?\n", re.IGNORECASE)
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def _read_csv(data: bytes, max_rows: int) -> Table:
     text, encoding, warnings = _decode(data)
     if not text.strip():
         raise TableError("empty_file")
-    delimiter, quotechar = detect_dialect(text)
+    # Excel's delimiter hint "sep=;" as the first line: Excel uses it and does not show it, so
+    # it names the delimiter and is no row (the rows are numbered as Excel shows them).
+    hint = _EXCEL_SEPARATOR.match(text)
+    if hint is not None and hint.group(1) in CSV_DELIMITERS:
+        text = text[hint.end() :]
+        delimiter, quotechar = hint.group(1), '"'
+    else:
+        delimiter, quotechar = detect_dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
 
     def raw() -> Iterator[tuple[int, list[str], list[Issue]]]:

@@ -229,6 +229,11 @@ MESSAGES: dict[str, Any] = {
     "encrypted": _(
         "The file is protected with a password. Please remove the password and upload it again."
     ),
+    "ods_file": _(
+        "This is a LibreOffice or OpenOffice spreadsheet (ODS), which cannot be read here. "
+        "Please open it in LibreOffice Calc, save it with “Save As” as Excel 2007-365 (.xlsx) "
+        "or as CSV, and upload that file."
+    ),
     "no_visible_sheet": _("The workbook has no visible worksheet."),
     "sheet_not_found": _("The workbook has no worksheet “%(sheet)s”."),
     "no_header": _(
@@ -311,6 +316,8 @@ REASONS: dict[str, Any] = {
 def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
     """The translated sentence for an engine or importer message code."""
     params = dict(params or {})
+    if code == "unsupported_format" and params.get("kind") == "ods":
+        code = "ods_file"
     if "kind" in params and code == "unsupported_format":
         params["kind"] = str(FORMAT_NAMES.get(params["kind"], params["kind"]))
     if code == "format_differs_from_name":
@@ -344,7 +351,8 @@ class ImportFileError(ValidationError):
 def read_file(data: bytes, filename: str, sheet: str | None = None) -> tabular.Table:
     """Read an upload with the engine; raise ImportFileError with a translated message."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension and extension not in ALLOWED_EXTENSIONS:
+    # An .ods goes to the reader too, which tells what it really is (and how to save it).
+    if extension and extension not in ALLOWED_EXTENSIONS and extension != "ods":
         raise ImportFileError(
             describe("bad_extension", {"extension": extension}), code="bad_extension"
         )
