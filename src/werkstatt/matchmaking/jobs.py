@@ -4,21 +4,43 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from werkstatt.events.models import Event
 from werkstatt.jobs.registry import JobError, job_handler
 
 from .services.scheduling import do_schedule
 
+# The engine is framework-free and reports its phases in plain English; the job page shows them
+# in the user's language (jobs run in the language of whoever started them).
+PHASES = {
+    "upper bound": gettext_lazy("Computing the upper bound"),
+    "first schedule": gettext_lazy("Building a first schedule"),
+    "inserting the unscheduled meetings": gettext_lazy("Placing the meetings not yet scheduled"),
+    "exact weight (MILP)": gettext_lazy("Solving exactly for the most meetings"),
+    "compacting idle slots": gettext_lazy("Closing gaps in the personal schedules"),
+    "exact moves and idle slots (MILP)": gettext_lazy(
+        "Solving exactly for fewer moves and fewer gaps"
+    ),
+    "done": gettext_lazy("Done"),
+}
+
+
+def phase_message(message: str) -> str:
+    """The engine's phase in the user's language (an unknown phase: a neutral text)."""
+    known = PHASES.get(message)
+    return str(known) if known is not None else _("Scheduling the meetings")
+
 
 @job_handler("matchmaking.schedule")
 def schedule(ctx, payload: dict) -> dict:
     event = Event.objects.filter(pk=payload.get("event")).first()
     if event is None:
-        raise JobError("The event no longer exists.")
+        raise JobError(_("The event no longer exists."))
 
     def progress(fraction: float, message: str) -> None:
-        ctx.progress(int(fraction * 100), 100, message)
+        ctx.progress(int(fraction * 100), 100, phase_message(message))
 
     try:
         outcome = do_schedule(
