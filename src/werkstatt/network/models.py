@@ -303,9 +303,15 @@ class SearchTerm(models.Model):
     weight = models.FloatField()
 
     class Meta:
+        # Covering indexes: a search's range scans over term (prefix) and reversed term (suffix)
+        # read everything they return (organisation, whether the term is the whole word,
+        # weight) from the index alone, without visiting the table's rows (services/search.py).
         indexes = [
-            models.Index(fields=["term", "organisation"], name="search_term"),
-            models.Index(fields=["reversed_term", "organisation"], name="search_reversed"),
+            models.Index(fields=["term", "organisation", "weight"], name="search_term_covering"),
+            models.Index(
+                fields=["reversed_term", "term", "organisation", "weight"],
+                name="search_reversed_covering",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "term"], name="unique_search_term")

@@ -8,15 +8,16 @@ How it works, and why it gives the same results on SQLite and PostgreSQL:
   term matches index terms equal to it, starting with it (len >= 3) or ending with it (len >= 4,
   via `reversed_term`), always as index range scans `term >= x AND term < x || U+FFFF` in byte
   order (COLLATE "C" on PostgreSQL, migration 0004), never LIKE '%x%'. All query terms must
-  match (AND). The postings of all query terms come in one query.
+  match (AND). The postings of all query terms come in one query, from covering indexes alone
+  (migration 0005), and a process keeps them per term while the directory is unchanged.
 - Filters, facet counts and sorting work on a compact in-memory copy of the directory (see "the
   directory in memory" below), so a search is a handful of small queries whatever the number of
   organisations. Each facet is counted with every filter except its own (disjunctive faceting:
   ticking another kind widens the result); certifications are conjunctive (all ticked ones are
   required), so their counts apply their own filter too and say how many results remain when
   one more is ticked.
-- Scores are computed in Python from the stored weights (doubles, the same bits in both
-  databases) in a fixed order, and results are sorted in Python by (-score, name key, name, id);
+- Scores are computed in Python (NumPy, float64) from the stored weights (doubles, the same bits
+  in both databases) in a fixed order, and results are sorted by (-score, name key, name, id);
   the name order is code point order (Python's string order, the byte order of UTF-8). So the
   order is the same everywhere.
 - Radius: a bounding box and a flat-earth distance find the candidates; the few near the
@@ -25,20 +26,29 @@ How it works, and why it gives the same results on SQLite and PostgreSQL:
 
 from __future__ import annotations
 
-import heapq
+import copy
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from werkstatt.engines.geo import bounding_box, haversine_km
+from werkstatt.engines.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from werkstatt.engines.text import idf, query_terms, reverse
 
-from ..models import Capability, Certification, Organisation, Region, SearchTerm
+from ..models import (
+    Capability,
+    Certification,
+    Organisation,
+    Region,
+    SearchIndexState,
+    SearchTerm,
+)
 
 RADIUS_CHOICES = (10, 25, 50, 100, 200)
 DEFAULT_RADIUS_KM = 50
@@ -150,9 +160,6 @@ def _choices_facet(counts: dict[str, int], choices, selected: list[str]) -> list
     ]
 
 
-# --- the search -----------------------------------------------------------------------------
-
-
 # --- the directory in memory -------------------------------------------------------------
 #
 # SQL over 50,000 organisations (GROUP BYs per facet, semi-joins with the text index) takes
@@ -160,56 +167,52 @@ def _choices_facet(counts: dict[str, int], choices, selected: list[str]) -> list
 # organisation gets a position in name order (name_key, name, id: the order of "sort by name"),
 # and each facet value, the public flag and each capability is a bit set over those positions
 # (a Python int). Filters are ANDs and ORs of bit sets, facet counts `(mask & bits).bit_count()`.
+# Positions, coordinates and the postings of a term are NumPy arrays, so listing the matches,
+# the radius, scoring and sorting are vectorised. The reference data the facets show
+# (capabilities, regions, certifications) is part of the copy too.
 # The copy is used only while the search index's generation token (SearchIndexState, changed by
-# every reindex and every organisation saved or deleted) is the one it was built with, and it
-# is only kept when built outside a transaction, so it never holds uncommitted data.
+# every reindex, every organisation saved or deleted and every change of the reference data
+# through the ORM) is the one it was built with, and it is only kept when built outside a
+# transaction, so it never holds uncommitted data.
 
 _POSTINGS_CACHED = 512  # terms whose postings a copy keeps
-_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+_POSITIONS_CACHED = 4_000_000  # ... and at most this many (position, weight) pairs of them
+_ORGANISATIONS_CACHED = 5000  # organisations of result pages a copy keeps
+_RADII_CACHED = 256  # circles (place, radius) a copy keeps
 
 
 def _bits(positions: Any, nbytes: int) -> int:
-    buffer = bytearray(nbytes)
-    for p in positions:
-        buffer[p >> 3] |= 1 << (p & 7)
-    return int.from_bytes(buffer, "little")
+    """The bit set (a Python int) with the bits of `positions` (an array or list) set."""
+    flags = np.zeros(nbytes * 8, dtype=bool)
+    flags[np.asarray(positions, dtype=np.int64)] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
-def _positions(mask: int, nbytes: int, start: int = 0, stop: int | None = None) -> list[int]:
-    """The set bits of `mask` in increasing order, those numbered start..stop-1."""
-    out: list[int] = []
-    seen = 0
-    for index, byte in enumerate(mask.to_bytes(nbytes, "little")):
-        if not byte:
-            continue
-        bits = _BYTE_BITS[byte]
-        if seen + len(bits) <= start:
-            seen += len(bits)
-            continue
-        base = index << 3
-        for bit in bits:
-            if seen >= start:
-                out.append(base + bit)
-            seen += 1
-        if stop is not None and seen >= stop:
-            break
-    return out[: None if stop is None else stop - start]
+def _positions(mask: int, nbytes: int) -> np.ndarray:
+    """The set bits of `mask` in increasing order (int64 array)."""
+    flags = np.unpackbits(
+        np.frombuffer(mask.to_bytes(nbytes, "little"), dtype=np.uint8), bitorder="little"
+    )
+    return np.flatnonzero(flags)
 
 
 @dataclass
 class _Term:
     mask: int  # organisations with a posting matching the term
-    best: dict[int, float]  # position -> best weight (partial matches x PARTIAL_FACTOR)
+    positions: np.ndarray  # their positions, increasing (int64)
+    best: np.ndarray  # the best weight at each (partial matches x PARTIAL_FACTOR; float64)
     postings: int  # matching postings (document frequency, see _scores)
 
 
 @dataclass
 class _Directory:
     generation: str | None
-    pks: list[int]
-    position: dict[int, int]
-    lat: list[float | None]
-    lon: list[float | None]
+    pks: np.ndarray  # position -> organisation id
+    lookup: np.ndarray  # organisation id -> position, -1 if none
+    names: list[str]
+    slugs: list[str]
+    lat: np.ndarray  # NaN where unknown
+    lon: np.ndarray
     nbytes: int
     everyone: int
     public: int
@@ -218,7 +221,27 @@ class _Directory:
     region: dict[Any, int]
     capability: dict[int, int]
     certification: dict[str, int]
+    capabilities: list[Capability]
+    regions: list[Region]
+    certifications: list[Certification]
     terms: dict[str, _Term] = field(default_factory=dict)
+    subtrees: dict[str, int] = field(default_factory=dict)
+    # Organisations shown on result pages, with region, capabilities, certifications and
+    # sites loaded; searches hand out copies (see _page_organisations).
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    radii: dict[tuple[float, float, float], int] = field(default_factory=dict)
+
+    def capability_rows(self) -> list[tuple[int, str, int | None]]:
+        return [(c.pk, c.key, c.parent_id) for c in self.capabilities]
+
+    def subtree(self, key: str) -> int:
+        """Organisations with capability `key` or any capability below it."""
+        bits = self.subtrees.get(key)
+        if bits is None:
+            bits = _any(self.capability, _descendant_ids([key], self.capability_rows()))
+            if any(c.key == key for c in self.capabilities):  # only real keys are kept
+                self.subtrees[key] = bits
+        return bits
 
     def term(self, terms: list[str]) -> dict[str, _Term]:
         known = {t: self.terms[t] for t in terms if t in self.terms}
@@ -228,50 +251,63 @@ class _Directory:
         return known
 
     def _load_terms(self, terms: list[str]) -> dict[str, _Term]:
-        """All postings of these terms in one query (range scans on the term indexes)."""
+        """All postings of these terms in one query: per term, index range scans that the
+        covering indexes (term, organisation, weight) and (reversed term, term, organisation,
+        weight) answer alone. Each row says which query term it is for and whether it is the
+        whole word; a posting found by prefix and by suffix comes once."""
         table = connection.ops.quote_name(SearchTerm._meta.db_table)
-        where, args = [], []
-        for term in terms:
+        parts, args = [], []
+        for index, term in enumerate(terms):
+            select = f"SELECT {index}, organisation_id, term = %s, weight FROM {table} "  # noqa: S608
             if len(term) >= 3:
-                where.append("(term >= %s AND term < %s)")
-                args += [term, term + _HIGH]
+                own = "term >= %s AND term < %s"
+                own_args = [term, term + _HIGH]
             else:
-                where.append("term = %s")
-                args.append(term)
+                own, own_args = "term = %s", [term]
+            parts.append(select + "WHERE " + own)
+            args += [term, *own_args]
             if len(term) >= 4 and term.isalpha():
-                where.append("(reversed_term >= %s AND reversed_term < %s)")
-                args += [reverse(term), reverse(term) + _HIGH]
-        sql = (
-            f"SELECT organisation_id, term, weight FROM {table} "  # noqa: S608
-            f"WHERE {' OR '.join(where)}"
-        )
+                parts.append(
+                    select + f"WHERE reversed_term >= %s AND reversed_term < %s AND NOT ({own})"
+                )
+                args += [term, reverse(term), reverse(term) + _HIGH, *own_args]
         with connection.cursor() as cursor:
-            cursor.execute(sql, args)
+            cursor.execute(" UNION ALL ".join(parts), args)
             rows = cursor.fetchall()
-        position = self.position
-        found = {t: _Term(0, {}, 0) for t in terms}
-        members: dict[str, list[int]] = {t: [] for t in terms}
-        for org_id, indexed, weight in rows:
-            pos = position.get(org_id)
-            for term in terms:
-                if indexed == term:
-                    value = weight
-                elif (len(term) >= 3 and indexed.startswith(term)) or (
-                    len(term) >= 4 and term.isalpha() and indexed.endswith(term)
-                ):
-                    value = weight * PARTIAL_FACTOR
-                else:
-                    continue
-                entry = found[term]
-                entry.postings += 1
-                if pos is None:
-                    continue
-                members[term].append(pos)
-                if value > entry.best.get(pos, 0.0):
-                    entry.best[pos] = value
-        for term in terms:
-            found[term].mask = _bits(members[term], self.nbytes)
-        if len(self.terms) + len(found) > _POSTINGS_CACHED:
+        if rows:
+            flat = itertools.chain.from_iterable(rows)
+            table_ = np.fromiter(flat, dtype=np.float64, count=4 * len(rows)).reshape(-1, 4)
+            which, org_ids, exact, weights = table_.T
+            org_ids = org_ids.astype(np.int64)
+        else:
+            which = org_ids = exact = weights = np.zeros(0)
+            org_ids = org_ids.astype(np.int64)
+        known = org_ids < len(self.lookup)
+        positions_all = np.full(len(org_ids), -1, dtype=np.int64)
+        positions_all[known] = self.lookup[org_ids[known]]
+        values_all = np.where(exact != 0, weights, weights * PARTIAL_FACTOR)
+        found: dict[str, _Term] = {}
+        scratch = np.zeros(len(self.pks), dtype=np.float64)
+        for index, term in enumerate(terms):
+            mine = which == index
+            postings = int(np.count_nonzero(mine))
+            positions = positions_all[mine]
+            values = values_all[mine]
+            inside = positions >= 0
+            positions, values = positions[inside], values[inside]
+            # The best value per position (0.0 if none is positive, as a missing entry).
+            np.maximum.at(scratch, positions, values)
+            present = np.zeros(len(self.pks), dtype=bool)
+            present[positions] = True
+            unique = np.flatnonzero(present)
+            best = scratch[unique]
+            scratch[unique] = 0.0
+            found[term] = _Term(_bits(unique, self.nbytes), unique, best, postings)
+        held = sum(len(t.positions) for t in self.terms.values())
+        if (
+            len(self.terms) + len(found) > _POSTINGS_CACHED
+            or held + sum(len(t.positions) for t in found.values()) > _POSITIONS_CACHED
+        ):
             self.terms = {}
         self.terms.update(found)
         return found
@@ -281,82 +317,163 @@ _directory: _Directory | None = None
 
 
 def _load_directory(generation: str | None) -> _Directory:
-    rows = list(
-        Organisation.objects.values_list(
-            "pk", "name_key", "name", "is_public", "kind", "size", "region_id", "lat", "lon"
+    """Build the copy: one plain query for the organisations and one per many-to-many table."""
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    with connection.cursor() as cursor:
+        # name_key, name, id first: the tuples' own order is the order by name.
+        cursor.execute(
+            "SELECT name_key, name, id, slug, is_public, kind, size, region_id, lat, lon "  # noqa: S608
+            f"FROM {table}"
         )
-    )
-    rows.sort(key=lambda r: (r[1], r[2], r[0]))
+        rows = cursor.fetchall()
+    rows.sort()  # ids are unique, so the columns after the id never decide
     n = len(rows)
     nbytes = n // 8 + 1
-    position = {r[0]: i for i, r in enumerate(rows)}
+    pks = np.array([r[2] for r in rows], dtype=np.int64)
+    lookup = np.full(int(pks.max()) + 1 if n else 0, -1, dtype=np.int64)
+    lookup[pks] = np.arange(n, dtype=np.int64)
 
     def group(column: int) -> dict[Any, int]:
-        members: dict[Any, list[int]] = {}
-        for i, r in enumerate(rows):
-            members.setdefault(r[column], []).append(i)
-        return {value: _bits(ps, nbytes) for value, ps in members.items()}
+        values = [r[column] for r in rows]
+        codes = {value: code for code, value in enumerate(dict.fromkeys(values))}
+        index = np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=n)
+        return {value: _bits(np.flatnonzero(index == c), nbytes) for value, c in codes.items()}
 
-    def m2m(through, column: str) -> dict[Any, int]:
-        members: dict[Any, list[int]] = {}
-        for org_id, value in through.objects.values_list("organisation_id", column):
-            if org_id in position:
-                members.setdefault(value, []).append(position[org_id])
-        return {value: _bits(ps, nbytes) for value, ps in members.items()}
+    def m2m(through, column: str) -> dict[int, int]:
+        sql = (
+            f"SELECT organisation_id, {column} "  # noqa: S608
+            f"FROM {connection.ops.quote_name(through._meta.db_table)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            found = cursor.fetchall()
+        pairs = np.fromiter(
+            itertools.chain.from_iterable(found), dtype=np.int64, count=2 * len(found)
+        ).reshape(-1, 2)
+        org_ids, values = pairs[:, 0], pairs[:, 1]
+        known = org_ids < len(lookup)
+        positions = np.full(len(org_ids), -1, dtype=np.int64)
+        positions[known] = lookup[org_ids[known]]
+        keep = positions >= 0
+        positions, values = positions[keep], values[keep]
+        order = np.argsort(values, kind="stable")
+        positions, values = positions[order], values[order]
+        if not len(values):
+            return {}
+        distinct, starts = np.unique(values, return_index=True)
+        ends = [*starts[1:], len(values)]
+        return {
+            int(value): _bits(positions[a:b], nbytes)
+            for value, a, b in zip(distinct, starts, ends, strict=True)
+        }
 
-    public = group(3)
+    certifications = list(Certification.objects.all())
+    code_of = {c.pk: c.code for c in certifications}
+    public = group(4)
     return _Directory(
         generation=generation,
-        pks=[r[0] for r in rows],
-        position=position,
-        lat=[r[7] for r in rows],
-        lon=[r[8] for r in rows],
+        pks=pks,
+        lookup=lookup,
+        names=[r[1] for r in rows],
+        slugs=[r[3] for r in rows],
+        lat=np.array([math.nan if r[8] is None else r[8] for r in rows], dtype=np.float64),
+        lon=np.array([math.nan if r[9] is None else r[9] for r in rows], dtype=np.float64),
         nbytes=nbytes,
         everyone=(1 << n) - 1,
         public=public.get(True, 0),
-        kind=group(4),
-        size=group(5),
-        region=group(6),
+        kind=group(5),
+        size=group(6),
+        region=group(7),
         capability=m2m(Organisation.capabilities.through, "capability_id"),
-        certification=m2m(Organisation.certifications.through, "certification__code"),
+        certification={
+            code_of[pk]: bits
+            for pk, bits in m2m(Organisation.certifications.through, "certification_id").items()
+            if pk in code_of
+        },
+        capabilities=list(Capability.objects.all()),
+        regions=list(Region.objects.all()),
+        certifications=certifications,
     )
+
+
+def _reference_data_changed(**signal: object) -> None:
+    """The copy holds the capabilities, regions and certifications the facets show: a change
+    of them through the ORM (admin) outdates it, as a change of an organisation does."""
+    from .search_index import bump_generation
+
+    bump_generation(**signal)
+
+
+for _model in (Capability, Certification, Region):
+    post_save.connect(_reference_data_changed, sender=_model, dispatch_uid=f"search-ref-{_model}")
+    post_delete.connect(
+        _reference_data_changed, sender=_model, dispatch_uid=f"search-ref-del-{_model}"
+    )
+
+
+def generation() -> str | None:
+    """The search index's generation token (search_index.current_generation, as one plain
+    query: it is asked on every search and every cached page)."""
+    table = connection.ops.quote_name(SearchIndexState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT generation FROM {table} ORDER BY id LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _current_directory() -> _Directory:
     global _directory
-    from .search_index import current_generation
-
-    generation = current_generation()
+    token = generation()
     cached = _directory
-    if cached is not None and generation is not None and cached.generation == generation:
+    if cached is not None and token is not None and cached.generation == token:
         return cached
-    directory = _load_directory(generation)
-    if generation is not None and not connection.in_atomic_block:
+    directory = _load_directory(token)
+    if token is not None and not connection.in_atomic_block:
         _directory = directory
     return directory
 
 
-def _radius_mask(d: _Directory, lat: float, lon: float, km: float) -> int:
-    """The same set as _radius's SQL: box, flat distance, exact distance near the edge."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
-    ky = _KM_PER_DEGREE
+def _flat_km2(d: _Directory, positions: Any, lat: float, lon: float) -> np.ndarray:
+    """The squared flat-earth distance (km²) of the organisations at `positions` to a point."""
+    kyy = _KM_PER_DEGREE * _KM_PER_DEGREE
     kx = _KM_PER_DEGREE * math.cos(math.radians(lat))
-    kyy, kxx = ky * ky, kx * kx
+    kxx = kx * kx
+    dlat = d.lat[positions] - lat
+    dlon = d.lon[positions] - lon
+    return dlat * dlat * kyy + dlon * dlon * kxx
+
+
+def _radius_mask(d: _Directory, lat: float, lon: float, km: float) -> int:
+    """The organisations within `km` of (lat, lon); the copy remembers the last few circles."""
+    key = (lat, lon, km)
+    mask = d.radii.get(key)
+    if mask is None:
+        mask = _circle(d, lat, lon, km)
+        if len(d.radii) >= _RADII_CACHED:
+            d.radii.clear()
+        d.radii[key] = mask
+    return mask
+
+
+def _circle(d: _Directory, lat: float, lon: float, km: float) -> int:
+    """Box, flat distance, and the exact distance for the few near the circle's edge."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
     margin = 0.03 + km / 2000.0
     inner, outer = (km * (1 - margin)) ** 2, (km * (1 + margin)) ** 2
-    inside = []
-    for i, (plat, plon) in enumerate(zip(d.lat, d.lon, strict=True)):
-        if plat is None or plon is None:
-            continue
-        if not (min_lat <= plat <= max_lat and min_lon <= plon <= max_lon):
-            continue
-        flat = (plat - lat) * (plat - lat) * kyy + (plon - lon) * (plon - lon) * kxx
-        if flat > outer:
-            continue
-        if flat > inner and haversine_km(lat, lon, plat, plon) > km:
-            continue
-        inside.append(i)
-    return _bits(inside, d.nbytes)
+    # NaN (no position) fails every comparison.
+    boxed = np.flatnonzero(
+        (d.lat >= min_lat) & (d.lat <= max_lat) & (d.lon >= min_lon) & (d.lon <= max_lon)
+    )
+    flat = _flat_km2(d, boxed, lat, lon)
+    near = flat <= outer
+    boxed, flat = boxed[near], flat[near]
+    edge = np.flatnonzero(flat > inner)
+    keep = np.ones(len(boxed), dtype=bool)
+    for i in edge.tolist():
+        p = int(boxed[i])
+        if haversine_km(lat, lon, float(d.lat[p]), float(d.lon[p])) > km:
+            keep[i] = False
+    return _bits(boxed[keep], d.nbytes)
 
 
 def _any(bitsets: dict[Any, int], values: Any) -> int:
@@ -375,8 +492,6 @@ class _Match:
     found: dict[str, _Term]
     base: int
     filters: dict[str, int]
-    capabilities: list[Any]
-    regions: list[Any]
     place: Any
     radius: _Radius | None
     message: str
@@ -392,9 +507,6 @@ class _Match:
 def _match(params: SearchParams) -> _Match:
     terms = query_terms(params.q)[:MAX_QUERY_TERMS]
     d = _current_directory()
-    capabilities = list(Capability.objects.all())
-    capability_rows = [(c.pk, c.key, c.parent_id) for c in capabilities]
-    regions = list(Region.objects.all())
 
     base = d.everyone if params.include_hidden else d.public
     found = d.term(terms) if terms else {}
@@ -422,48 +534,44 @@ def _match(params: SearchParams) -> _Match:
     if params.sizes:
         filters["size"] = _any(d.size, params.sizes)
     if params.regions:
-        codes = {r.pk: r.code for r in regions}
+        codes = {r.pk: r.code for r in d.regions}
         wanted = set(params.regions)
         filters["region"] = _any(
             d.region,
-            [r.pk for r in regions if r.code in wanted or codes.get(r.parent_id) in wanted],
+            [r.pk for r in d.regions if r.code in wanted or codes.get(r.parent_id) in wanted],
         )
     if params.capabilities:
-        filters["capability"] = _any(
-            d.capability, _descendant_ids(params.capabilities, capability_rows)
-        )
+        mask = 0
+        for key in params.capabilities:
+            mask |= d.subtree(key)
+        filters["capability"] = mask
     if params.certifications:
         mask = d.everyone
         for code in params.certifications:
             mask &= d.certification.get(code, 0)
         filters["certification"] = mask
-    return _Match(d, terms, found, base, filters, capabilities, regions, place, radius, message)
+    return _Match(d, terms, found, base, filters, place, radius, message)
 
 
 def search_points(params: SearchParams, limit: int = 5000) -> tuple[list[tuple], int]:
     """Positions of all organisations matching `params` (not only one page), for the map.
 
     Returns ([(pk, name, slug, lat, lon), ...] at most `limit` of them, in id order, the
-    number of matching organisations with a position).
+    number of matching organisations with a position). From the copy alone, no query.
     """
     match = _match(params)
     d = match.directory
-    located = sorted(
-        d.pks[p]
-        for p in _positions(match.filtered(), d.nbytes)
-        if d.lat[p] is not None and d.lon[p] is not None
-    )
-    chosen = located[:limit]
-    rows = {
-        row[0]: row
-        for row in Organisation.objects.filter(pk__in=chosen).values_list(
-            "pk", "name", "slug", "lat", "lon"
-        )
-    }
-    return [rows[pk] for pk in chosen if pk in rows], len(located)
+    matching = _positions(match.filtered(), d.nbytes)
+    located = matching[~(np.isnan(d.lat[matching]) | np.isnan(d.lon[matching]))]
+    chosen = located[np.argsort(d.pks[located], kind="stable")][:limit]
+    points = [
+        (int(d.pks[p]), d.names[p], d.slugs[p], float(d.lat[p]), float(d.lon[p]))
+        for p in chosen.tolist()
+    ]
+    return points, len(located)
 
 
-def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, read top to bottom
+def search(params: SearchParams) -> SearchResult:
     """Search the directory; see the module docstring and "the directory in memory" for how."""
     page_size = max(1, min(MAX_PAGE_SIZE, int(params.page_size or 20)))
     page = max(1, int(params.page or 1))
@@ -489,62 +597,40 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
 
     page = min(page, max(1, math.ceil(total / page_size)))
     start, stop = (page - 1) * page_size, page * page_size
-    scores: dict[int, float] = {}
+    candidates = _positions(matching, d.nbytes)
     if sort == "name":
-        positions = _positions(matching, d.nbytes, start, stop)
-        if terms:
-            scores = _scores(d, terms, found, positions)
+        positions = candidates[start:stop]
     else:
-        candidates = _positions(matching, d.nbytes)
-        if terms:
-            scores = _scores(d, terms, found, candidates)
         if sort == "relevance":
-            ranked = heapq.nsmallest(stop, candidates, key=lambda p: (-scores.get(p, 0.0), p))
+            key = -_scores(d, terms, found, candidates)
         else:
             assert radius is not None
             if terms:
-
-                def distance(p: int) -> tuple[float, int]:
-                    return (_distance(radius, d.lat[p], d.lon[p]), p)
+                key = _haversine_km(d, candidates, radius)
             else:
-                ky = _KM_PER_DEGREE
-                kx = _KM_PER_DEGREE * math.cos(math.radians(radius.lat))
-                kyy, kxx = ky * ky, kx * kx
+                key = _flat_km2(d, candidates, radius.lat, radius.lon)
+        # Ties by position, i.e. by name: candidates are in increasing position.
+        order = np.lexsort((candidates, key))
+        positions = candidates[order[start:stop]]
+    page_scores = _scores(d, terms, found, positions) if terms else np.zeros(len(positions))
+    page_ids = [int(pk) for pk in d.pks[positions]]
 
-                def distance(p: int) -> tuple[float, int]:
-                    plat, plon = d.lat[p], d.lon[p]
-                    return (
-                        (plat - radius.lat) * (plat - radius.lat) * kyy
-                        + (plon - radius.lon) * (plon - radius.lon) * kxx,
-                        p,
-                    )
-
-            ranked = heapq.nsmallest(stop, candidates, key=distance)
-        positions = ranked[start:stop]
-    page_ids = [d.pks[p] for p in positions]
-    page_scores = {d.pks[p]: scores.get(p, 0.0) for p in positions}
-
-    organisations = {
-        org.pk: org
-        for org in Organisation.objects.filter(pk__in=page_ids)
-        .select_related("region")
-        .prefetch_related("capabilities", "certifications", "sites")
-    }
+    organisations = _page_organisations(d, page_ids)
     hits = [
         Hit(
             organisation=organisations[pk],
-            score=round(page_scores.get(pk, 0.0), 6),
+            score=round(float(score), 6),
             distance_km=(
                 haversine_km(radius.lat, radius.lon, organisations[pk].lat, organisations[pk].lon)
                 if radius and organisations[pk].lat is not None
                 else None
             ),
         )
-        for pk in page_ids
+        for pk, score in zip(page_ids, page_scores.tolist(), strict=True)
         if pk in organisations
     ]
 
-    facets = _facets(params, d, filtered, match.capabilities, match.regions)
+    facets = _facets(params, d, filtered)
     return SearchResult(
         params=params,
         hits=hits,
@@ -560,41 +646,78 @@ def search(params: SearchParams) -> SearchResult:  # noqa: C901 - one pipeline, 
     )
 
 
-def _distance(radius: _Radius, lat: float | None, lon: float | None) -> float:
-    if lat is None or lon is None:
-        return math.inf
-    return haversine_km(radius.lat, radius.lon, lat, lon)
+def _page_organisations(d: _Directory, ids: list[int]) -> dict[int, Organisation]:
+    """The organisations of a result page with their region, capabilities, certifications and
+    sites. A kept copy of the directory remembers them (they cannot change without a new
+    generation), so a page seen before costs no query; each search gets its own shallow copies
+    (changing one's fields does not change the remembered one)."""
+    kept = d is _directory and not connection.in_atomic_block
+    known = d.organisations if kept else {}
+    missing = [pk for pk in ids if pk not in known]
+    loaded = (
+        {
+            org.pk: org
+            for org in Organisation.objects.filter(pk__in=missing)
+            .select_related("region")
+            .prefetch_related("capabilities", "certifications", "sites")
+        }
+        if missing
+        else {}
+    )
+    if kept:
+        if len(known) + len(loaded) > _ORGANISATIONS_CACHED:
+            known.clear()
+        known.update(loaded)
+        return {pk: copy.copy(known[pk]) for pk in ids if pk in known}
+    return loaded
+
+
+def _haversine_km(d: _Directory, positions: np.ndarray, radius: _Radius) -> np.ndarray:
+    """engines.geo.haversine_km from the radius's centre to each position, vectorised (NaN
+    positions sort last: +inf)."""
+    phi1 = math.radians(radius.lat)
+    phi2 = np.radians(d.lat[positions])
+    dphi = phi2 - phi1
+    dlambda = np.radians(d.lon[positions] - radius.lon)
+    h = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return np.where(np.isnan(km), math.inf, km)
 
 
 def _scores(
-    d: _Directory, terms: list[str], found: dict[str, _Term], positions: list[int]
-) -> dict[int, float]:
+    d: _Directory, terms: list[str], found: dict[str, _Term], positions: np.ndarray
+) -> np.ndarray:
     """BM25-like score per position: sum over query terms of idf x best matching weight.
 
     A posting equal to the query term counts fully, a prefix or suffix match PARTIAL_FACTOR.
     idf comes from the number of postings matching the term (an organisation with two words
     starting with the term counts twice, which only makes a very common prefix slightly more
     common) among all organisations, so a rare word weighs more than a common one.
+    The same additions in the same order (term by term) as a loop in Python: the same sums.
     """
+    scores = np.zeros(len(positions), dtype=np.float64)
+    if not terms:
+        return scores
     if len(terms) == 1:
-        best = found[terms[0]].best
-        # 0.0 + 1.0 * value is value: the same number as the sum below.
-        return {p: best[p] for p in positions if p in best}
+        term = found[terms[0]]
+        return _at(term, positions)
     documents = len(d.pks)
-    scores: dict[int, float] = {}
     for term in terms:  # a fixed order of additions: the same sums everywhere
         factor = idf(documents, min(documents, found[term].postings))
-        best = found[term].best
-        for p in positions:
-            value = best.get(p)
-            if value:
-                scores[p] = scores.get(p, 0.0) + factor * value
+        scores = scores + factor * _at(found[term], positions)
     return scores
 
 
-def _facets(
-    params: SearchParams, d: _Directory, filtered, capabilities: list, regions: list
-) -> dict[str, list[FacetValue]]:
+def _at(term: _Term, positions: np.ndarray) -> np.ndarray:
+    """The term's best weight at each of `positions` (0.0 where it has none)."""
+    if not len(term.positions):
+        return np.zeros(len(positions), dtype=np.float64)
+    index = np.searchsorted(term.positions, positions)
+    index = np.minimum(index, len(term.positions) - 1)
+    return np.where(term.positions[index] == positions, term.best[index], 0.0)
+
+
+def _facets(params: SearchParams, d: _Directory, filtered) -> dict[str, list[FacetValue]]:
     """Counts per facet value. Each facet is counted with every filter except its own
     (disjunctive: ticking another kind widens the result); certifications are all required, so
     their counts keep their own filter and say how many remain when one more is ticked."""
@@ -615,21 +738,17 @@ def _facets(
     facets["size"] = _choices_facet(size_counts, Organisation.Size.choices, params.sizes)
     facets["region"] = [
         FacetValue(r.code, r.name, region_counts.get(r.pk, 0), r.code in params.regions)
-        for r in regions
+        for r in d.regions
         if r.kind != Region.Kind.STATE and (region_counts.get(r.pk, 0) or r.code in params.regions)
     ]
 
     # Capabilities: the top level and every selected one, each counting organisations with it
     # or any capability below it.
-    capability_rows = [(c.pk, c.key, c.parent_id) for c in capabilities]
-    by_key = {c.key: c for c in capabilities}
-    tops = [key for _, key, parent in sorted(capability_rows, key=lambda r: r[1]) if parent is None]
+    by_key = {c.key: c for c in d.capabilities}
+    tops = sorted(c.key for c in d.capabilities if c.parent_id is None)
     shown = tops + [k for k in params.capabilities if k in by_key and k not in tops]
     in_result = filtered("capability")
-    cap_counts = {
-        key: (in_result & _any(d.capability, _descendant_ids([key], capability_rows))).bit_count()
-        for key in shown
-    }
+    cap_counts = {key: (in_result & d.subtree(key)).bit_count() for key in shown}
     facets["capability"] = [
         FacetValue(key, by_key[key].name, cap_counts.get(key, 0), key in params.capabilities)
         for key in shown
@@ -637,11 +756,9 @@ def _facets(
     ]
 
     cert_counts = counts(d.certification, filtered())
-    certifications = Certification.objects.filter(
-        Q(code__in=list(cert_counts)) | Q(code__in=params.certifications)
-    )
     facets["certification"] = [
         FacetValue(c.code, c.code, cert_counts.get(c.code, 0), c.code in params.certifications)
-        for c in certifications
+        for c in d.certifications
+        if c.code in cert_counts or c.code in params.certifications
     ]
     return facets
