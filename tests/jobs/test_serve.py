@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -10,13 +12,57 @@ import time
 import urllib.request
 
 import pytest
+from django.core.management import call_command
 
 from tests.jobs.conftest import ROOT
 from werkstatt.web.management.commands.serve import (
     WerkstattServer,
     default_workers,
+    ensure_static_files,
     server_options,
+    static_files_stale,
 )
+
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.fixture
+def manifest_storage(settings, tmp_path):
+    """Production's static files storage, collecting into a folder of the test's own."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    settings.WHITENOISE_USE_FINDERS = False
+    return settings.STATIC_ROOT
+
+
+def test_serve_collects_missing_or_stale_static_files_and_only_then(manifest_storage):
+    manifest = manifest_storage / "staticfiles.json"
+    assert static_files_stale()  # nothing collected yet
+    assert ensure_static_files() is True
+    assert '"werkstatt/favicon.svg"' in manifest.read_text()
+    assert not static_files_stale()
+    assert ensure_static_files() is False  # idempotent: the second start collects nothing
+    # A source file newer than the collection (an update of the code) makes it stale.
+    os.utime(manifest, (0, 0))
+    assert static_files_stale()
+    assert ensure_static_files() is True
+    assert not static_files_stale()
+
+
+def test_a_source_file_missing_from_the_manifest_makes_it_stale(manifest_storage):
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = manifest_storage / "staticfiles.json"
+    text = manifest.read_text()
+    manifest.write_text(text.replace('"werkstatt/favicon.svg"', '"werkstatt/gone.svg"'))
+    assert static_files_stale()
+
+
+def test_development_storage_needs_no_collection(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    assert not static_files_stale()
 
 
 def free_port() -> int:
@@ -48,8 +94,11 @@ def test_one_thread_uses_the_sync_worker_and_workers_default_to_at_most_4():
 
 @pytest.mark.django_db(transaction=True)
 def test_serve_answers_http_and_stops_on_sigterm(shared_db):
+    """`werkstatt migrate && werkstatt serve` without collectstatic: serve collects the static
+    files itself (production settings: the manifest storage), so pages render."""
     port = free_port()
-    env = {**shared_db, "DJANGO_SETTINGS_MODULE": "tests.jobs.serve_settings"}
+    env = {**shared_db, "DJANGO_SETTINGS_MODULE": "werkstatt.settings"}
+    env.pop("WERKSTATT_DEBUG", None)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -82,8 +131,11 @@ def test_serve_answers_http_and_stops_on_sigterm(shared_db):
         assert page is not None, process.stderr.read() if process.poll() is not None else ""
         assert page[0] == 200
         assert 'lang="de"' in page[1]
+        # The page links the collected, hashed names, and the server serves them.
+        stylesheet = re.search(r'href="(/static/werkstatt/css/werkstatt\.[0-9a-f]+\.css)"', page[1])
+        assert stylesheet, page[1][:2000]
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/static/werkstatt/css/werkstatt.css", timeout=10
+            f"http://127.0.0.1:{port}{stylesheet.group(1)}", timeout=10
         ) as response:
             assert response.status == 200
         process.send_signal(signal.SIGTERM)
@@ -94,4 +146,6 @@ def test_serve_answers_http_and_stops_on_sigterm(shared_db):
             process.communicate()
     assert process.returncode == 0, stderr
     assert f"Werkstatt on http://127.0.0.1:{port}" in stdout
+    assert "Static files collected in" in stdout
+    assert "Static files are not collected" not in stderr
     assert '"GET / HTTP/1.1" 200' in stdout  # the access log goes to stdout

@@ -4,16 +4,22 @@
     werkstatt serve --bind 0.0.0.0:8000 --workers 4 --threads 8
 
 Put it behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (see the README's
-"Production" section). Static files must have been collected (`werkstatt collectstatic`).
+"Production" section). Static files are collected first when they are missing or older than
+their sources (`werkstatt collectstatic` beforehand is still fine: then there is nothing to do).
 Access log lines go to stdout, errors to stderr.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
@@ -22,6 +28,41 @@ from gunicorn.app.base import BaseApplication
 def default_workers() -> int:
     """2 × cores + 1 (gunicorn's advice), at most 4: the database, not the CPU, is the limit."""
     return min(2 * (os.cpu_count() or 1) + 1, 4)
+
+
+def static_files_stale() -> bool:
+    """Whether the collected static files lack a source file or are older than one.
+
+    Only for the manifest storage (production): there a page whose static file is not in the
+    manifest fails to render. Comparing modification times takes a fraction of a second; running
+    collectstatic each time would take several (it compresses every file again).
+    """
+    if "Manifest" not in settings.STORAGES["staticfiles"]["BACKEND"]:
+        return False
+    manifest_file = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        collected_at = manifest_file.stat().st_mtime
+        collected = json.loads(manifest_file.read_text(encoding="utf-8")).get("paths", {})
+    except (OSError, ValueError):
+        return True
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    for finder in get_finders():
+        for path, storage in finder.list(ignore):
+            prefix = getattr(storage, "prefix", None)
+            name = f"{prefix}/{path}" if prefix else path
+            if name.replace(os.sep, "/") not in collected:
+                return True
+            if os.stat(storage.path(path)).st_mtime > collected_at:
+                return True
+    return False
+
+
+def ensure_static_files() -> bool:
+    """Collect the static files if they are missing or stale; True if it had to."""
+    if not static_files_stale():
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return True
 
 
 def env_int(name: str, default: int) -> int:
@@ -112,7 +153,8 @@ class Command(BaseCommand):
         max_requests = env_int("WERKSTATT_WEB_MAX_REQUESTS", 0)
         if workers < 1 or threads < 1 or timeout < 1:
             raise CommandError("--workers, --threads and --timeout must be at least 1.")
-        self._check_static_files()
+        if ensure_static_files():
+            self.stdout.write(f"Static files collected in {settings.STATIC_ROOT}.")
         self.stdout.write(
             f"Werkstatt on http://{options['bind']} with {workers} worker(s) × {threads} "
             f"thread(s); background jobs: {settings.JOBS_MODE}"
@@ -129,13 +171,3 @@ class Command(BaseCommand):
                 max_requests=max_requests,
             )
         ).run()
-
-    def _check_static_files(self) -> None:
-        backend = settings.STORAGES["staticfiles"]["BACKEND"]
-        if "Manifest" in backend and not (settings.STATIC_ROOT / "staticfiles.json").exists():
-            self.stderr.write(
-                self.style.WARNING(
-                    f"Static files are not collected in {settings.STATIC_ROOT}: "
-                    "run `werkstatt collectstatic` first, or pages will fail to render."
-                )
-            )
