@@ -142,3 +142,30 @@ def test_the_list_needs_the_same_queries_for_1_and_3_jobs(client, creator):
     assert len(response.context["jobs"]) == 3
     assert counts[0] == counts[1]
     assert counts[1] <= 6
+
+
+def test_the_generic_failure_is_stored_as_its_msgid_and_shown_in_the_readers_language(client):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from werkstatt.jobs.registry import job_handler, unregister
+    from werkstatt.jobs.services import GENERIC_ERROR, enqueue
+
+    @job_handler("tests.crash_for_readers")
+    def crash(ctx, payload):
+        raise RuntimeError("internal detail")
+
+    starter = UserFactory(language="de")
+    try:
+        job = enqueue("tests.crash_for_readers", {}, user=starter)
+    finally:
+        unregister("tests.crash_for_readers")
+    assert job.status == Job.Status.FAILED
+    # Stored language-neutral, so that each reader gets it in their own language.
+    assert job.error == GENERIC_ERROR
+    client.force_login(UserFactory(is_staff=True))
+    english = client.get("/en" + reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert GENERIC_ERROR.split(";")[0] in english
+    german = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    with translation.override("de"):
+        assert gettext(GENERIC_ERROR).split(";")[0] in german.content.decode()

@@ -14,13 +14,15 @@ class JobAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     list_select_related = ["created_by"]
     raw_id_fields = ["created_by"]
+    # Shown in the reader's language instead (message_text, error_text).
+    exclude = ["message", "error"]
     readonly_fields = [
         "status",
         "progress_done",
         "progress_total",
-        "message",
+        "message_text",
         "result",
-        "error",
+        "error_text",
         "result_url",
         "created",
         "started",
@@ -30,6 +32,14 @@ class JobAdmin(admin.ModelAdmin):
         "attempts",
     ]
     actions = ["queue_again"]
+
+    @admin.display(description=_("message"))
+    def message_text(self, job: Job) -> str:
+        return job.message_text
+
+    @admin.display(description=_("error"))
+    def error_text(self, job: Job) -> str:
+        return job.error_text
 
     def has_add_permission(self, request) -> bool:  # jobs are queued by the code, not by hand
         return False

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,6 +68,21 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def error_text(self) -> str:
+        """The error in the reader's language.
+
+        Our own fixed messages (services.GENERIC_ERROR) are stored as their English msgid and
+        translated here, for whoever reads them; a handler's message (JobError) was rendered in
+        the language of the person who started the job and is shown as it is (gettext leaves a
+        text that is no msgid unchanged)."""
+        return gettext(self.error) if self.error else ""
+
+    @property
+    def message_text(self) -> str:
+        """The last progress message, like error_text."""
+        return gettext(self.message) if self.message else ""
 
     @property
     def percent(self) -> int | None:

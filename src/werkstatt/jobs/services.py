@@ -36,7 +36,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .models import Job
 from .registry import JobError, get_handler
@@ -274,7 +274,8 @@ class JobContext:
         )
 
 
-GENERIC_ERROR = (
+#: Stored as this msgid (English) and shown in the reader's language (Job.error_text).
+GENERIC_ERROR = gettext_noop(
     "The job failed because of an unexpected error. It has been logged for the administrators; "
     "please try again later."
 )
@@ -307,11 +308,11 @@ def run_job(job: Job, *, worker: str, live: bool = True) -> Job:
                 ctx.stop()
             json.dumps(result, cls=DjangoJSONEncoder)
         except JobError as exc:
-            error = str(exc.message) or gettext(GENERIC_ERROR)
+            error = str(exc.message) or GENERIC_ERROR
             logger.info("Job %s (%s) failed: %s", job.pk, job.kind, error)
         except Exception:
             logger.exception("Job %s (%s) failed", job.pk, job.kind)
-            error = gettext(GENERIC_ERROR)
+            error = GENERIC_ERROR
     now = timezone.now()
     fields: dict[str, Any] = {
         "status": Job.Status.FAILED if error else Job.Status.SUCCEEDED,
