@@ -18,7 +18,7 @@ from icalendar import Event as CalendarEvent
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..models import Answer, Event, Question, Registration, Session
+from ..models import Event, Question, Registration, Session
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CALENDAR_PRODID = "-//Werkstatt//Veranstaltungen//DE"
@@ -141,7 +141,7 @@ def ticket_pdf(registration: Registration) -> bytes:
     """An A4 ticket: event, date, venue, the person, and the ticket code as QR code and text."""
     event = registration.event
     pdf = _Pdf()
-    pdf.set_title(f"{_('Ticket')} – {event.title}")
+    pdf.set_title(_("Ticket – %(event)s") % {"event": event.title})
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
     pdf.set_xy(20, 20)
@@ -189,7 +189,7 @@ BADGES_PER_ROW, BADGE_ROWS = 2, 4
 def badges_pdf(event: Event, registrations: Sequence[Registration]) -> bytes:
     """Name badges, eight per A4 page (90 × 55 mm, cut marks by the frame), with a small QR code."""
     pdf = _Pdf()
-    pdf.set_title(f"{_('Name badges')} – {event.title}")
+    pdf.set_title(_("Name badges – %(event)s") % {"event": event.title})
     per_page = BADGES_PER_ROW * BADGE_ROWS
     if not registrations:
         pdf.add_page()
@@ -250,10 +250,14 @@ def attendees_xlsx(
         *[question.text for question in questions],
     ]
     sheet.append(header)
+    consent = {q.pk for q in questions if q.kind == Question.Kind.CONSENT}
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for registration in registrations:
-        answers: dict[int, Answer] = {a.question_id: a for a in registration.answers.all()}
+        answers: dict[int, str] = {
+            a.question_id: _("Yes, agreed") if a.question_id in consent else a.value
+            for a in registration.answers.all()
+        }
         sheet.append(
             [
                 registration.name,
@@ -263,7 +267,7 @@ def attendees_xlsx(
                 registration.ticket_code_display,
                 _local(registration.created),
                 _local(registration.checked_in_at),
-                *[answers[q.pk].value if q.pk in answers else "" for q in questions],
+                *[answers.get(q.pk, "") for q in questions],
             ]
         )
     for column in ("F", "G"):

@@ -14,18 +14,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..models import Event, Registration
 from .documents import _when, event_ical
 
-#: kind -> subject msgid (with %(title)s), whether the iCal file is attached
+#: kind -> subject msgid (with %(title)s), whether the iCal file is attached. gettext_noop marks
+#: the msgids for extraction; send() translates them in the recipient's language.
 KINDS: dict[str, tuple[str, bool]] = {
-    "confirmed": ("Your registration for %(title)s is confirmed", True),
-    "waiting": ("You are on the waiting list for %(title)s", False),
-    "moved_up": ("A seat has become free: you are registered for %(title)s", True),
-    "cancelled": ("Your registration for %(title)s is cancelled", False),
-    "reminder": ("Reminder: %(title)s begins soon", True),
-    "invited": ("You are invited to %(title)s", False),
+    "confirmed": (gettext_noop("Your registration for %(title)s is confirmed"), True),
+    "waiting": (gettext_noop("You are on the waiting list for %(title)s"), False),
+    "moved_up": (gettext_noop("A seat has become free: you are registered for %(title)s"), True),
+    "cancelled": (gettext_noop("Your registration for %(title)s is cancelled"), False),
+    "reminder": (gettext_noop("Reminder: %(title)s begins soon"), True),
+    "invited": (gettext_noop("You are invited to %(title)s"), False),
 }
 
 

@@ -26,7 +26,7 @@ def schedule_ical(profile: Profile) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Werkstatt//B2B//DE")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{event.title}: {_('my meetings')}")
+    calendar.add("x-wr-calname", _("%(event)s: my meetings") % {"event": event.title})
     for item in personal_schedule(profile):
         if item.slot is None:
             continue
@@ -40,7 +40,8 @@ def schedule_ical(profile: Profile) -> bytes:
             _("B2B meeting with %(partner)s, table %(table)s")
             % {"partner": item.partner.display_name, "table": item.table},
         )
-        entry.add("location", f"{event.venue_name}, {_('table')} {item.table}".strip(", "))
+        table = _("table %(number)s") % {"number": item.table}
+        entry.add("location", ", ".join(part for part in (event.venue_name, table) if part))
         entry.add("description", item.meeting.request.message)
         calendar.add_component(entry)
     return calendar.to_ical()
@@ -57,7 +58,11 @@ def schedule_pdf(profile: Profile) -> bytes:
     pdf.multi_cell(0, 8, event.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
     pdf.multi_cell(
-        0, 6, f"{_('My B2B meetings')}: {profile.display_name}", new_x="LMARGIN", new_y="NEXT"
+        0,
+        6,
+        _("My B2B meetings: %(name)s") % {"name": profile.display_name},
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 10)

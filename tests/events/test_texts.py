@@ -1,0 +1,96 @@
+"""Texts that reach people go through gettext in a form makemessages can extract (a msgid
+inside an f-string or a bare string in a table is never extracted, and so never translated)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.events.factories import (
+    EventFactory,
+    QuestionFactory,
+    RegistrationFactory,
+    make_organiser,
+)
+from werkstatt.events.models import Answer, Question
+from werkstatt.events.services.mail import KINDS
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "werkstatt"
+
+
+def extracted(*files: str) -> set[str]:
+    """The msgids xgettext finds in `files` with Django's keywords (as makemessages runs it)."""
+    out = subprocess.run(
+        [
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            "--keyword=gettext_noop",
+            "--keyword=gettext_lazy",
+            "--keyword=_",
+            "--keyword=gettext",
+            "--output=-",
+            *(str(SRC / f) for f in files),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    ids, current = set(), None
+    for line in out.splitlines():
+        if line.startswith("msgid "):
+            current = line[len("msgid ") :].strip('"')
+        elif line.startswith('"') and current is not None:
+            current += line.strip('"')
+        else:
+            if current:
+                ids.add(current.replace('\\"', '"'))
+            current = None
+    return ids
+
+
+def test_every_mail_subject_is_extracted():
+    found = extracted("events/services/mail.py")
+    assert {subject for subject, _attach in KINDS.values()} <= found
+
+
+def test_the_titles_of_the_documents_are_extracted():
+    found = extracted("events/services/documents.py", "matchmaking/services/documents.py")
+    for msgid in (
+        "Name badges – %(event)s",
+        "Ticket – %(event)s",
+        "%(event)s: my meetings",
+        "My B2B meetings: %(name)s",
+        "table %(number)s",
+        "Yes, agreed",
+    ):
+        assert msgid in found, msgid
+
+
+@pytest.mark.django_db
+def test_a_consent_reads_as_agreed_in_the_list_and_on_the_registration(client):
+    event = EventFactory()
+    organiser = make_organiser(event)
+    consent = QuestionFactory(
+        event=event,
+        text="Fotos",
+        kind=Question.Kind.CONSENT,
+        help_text="Wir dürfen Fotos von Ihnen veröffentlichen.",
+    )
+    registration = RegistrationFactory(event=event, name="Jürgen Größel")
+    Answer.objects.create(registration=registration, question=consent, value="yes")
+    client.force_login(organiser)
+    response = client.get(reverse("events:export_xlsx", args=[event.slug]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    from tests.events.test_views import german
+
+    assert rows[1][-1] == german("Yes, agreed")
+    client.force_login(registration.user)
+    page = client.get(reverse("events:registration", args=[registration.pk])).content.decode()
+    assert german("Yes, agreed") in page
+    assert "Wir dürfen Fotos von Ihnen veröffentlichen." in page
