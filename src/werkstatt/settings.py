@@ -195,6 +195,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates and times as Europeans write them (30/04/2027, 09:00); German keeps Django's.
+FORMAT_MODULE_PATH = ["werkstatt.web.formats"]
 TIME_ZONE = os.environ.get("WERKSTATT_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
