@@ -94,3 +94,18 @@ def test_a_consent_reads_as_agreed_in_the_list_and_on_the_registration(client):
     page = client.get(reverse("events:registration", args=[registration.pk])).content.decode()
     assert german("Yes, agreed") in page
     assert "Wir dürfen Fotos von Ihnen veröffentlichen." in page
+
+
+@pytest.mark.django_db
+def test_the_agenda_page_has_each_id_once_so_each_label_names_its_own_field(client):
+    import re
+    from collections import Counter
+
+    event = EventFactory()
+    client.force_login(make_organiser(event))
+    page = client.get(reverse("events:agenda", args=[event.slug])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    # The speaker's "Name" label points at the speaker's name field.
+    assert 'for="id_person-name"' in page and 'id="id_person-name"' in page
+    assert 'for="id_raum-name"' in page

@@ -308,11 +308,13 @@ def test_agenda_rejects_a_session_outside_the_event_and_a_double_booked_room(cli
             url,
             {
                 "form": "programmpunkt",
-                "title": "Podium",
-                "kind": "panel",
-                "starts_at": begin.strftime("%Y-%m-%dT%H:%M"),
-                "ends_at": (begin + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M"),
-                "room": room_pk,
+                "programmpunkt-title": "Podium",
+                "programmpunkt-kind": "panel",
+                "programmpunkt-starts_at": begin.strftime("%Y-%m-%dT%H:%M"),
+                "programmpunkt-ends_at": (begin + timedelta(minutes=minutes)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "programmpunkt-room": room_pk,
             },
         )
 
@@ -331,18 +333,26 @@ def test_rooms_speakers_and_questions(client, organiser):
     event = EventFactory()
     make_organiser(event, organiser)
     agenda = reverse("events:agenda", args=[event.slug])
-    assert client.post(agenda, {"form": "raum", "name": "Saal Elbe"}).status_code == 302
-    twice = client.post(agenda, {"form": "raum", "name": "saal elbe"})
+    assert client.post(agenda, {"form": "raum", "raum-name": "Saal Elbe"}).status_code == 302
+    twice = client.post(agenda, {"form": "raum", "raum-name": "saal elbe"})
     assert twice.context["room_form"].errors["name"] == [
         german("This event has a room of this name already.")
     ]
     assert Room.objects.count() == 1
     org = OrganisationFactory(name="Wirtschaftsförderung Sachsen GmbH")
     unknown = client.post(
-        agenda, {"form": "person", "name": "Peter N.", "directory_organisation": "Gibt es nicht"}
+        agenda,
+        {
+            "form": "person",
+            "person-name": "Peter N.",
+            "person-directory_organisation": "Gibt es nicht",
+        },
     )
     assert unknown.context["speaker_form"].errors["directory_organisation"]
-    client.post(agenda, {"form": "person", "name": "Peter N.", "directory_organisation": org.name})
+    client.post(
+        agenda,
+        {"form": "person", "person-name": "Peter N.", "person-directory_organisation": org.name},
+    )
     assert event.speakers.get().organisation == org
     questions = reverse("events:questions", args=[event.slug])
     bad = client.post(questions, {"text": "Workshop?", "kind": "choice", "options": "Nur eine"})

@@ -237,3 +237,25 @@ def test_a_superuser_without_a_seat_is_sent_to_the_table_plan(client):
     response = client.get(reverse("matchmaking:event", args=[event.slug]))
     assert response.status_code == 302 and response["Location"].endswith("/tischplan/")
     assert client.get(reverse("matchmaking:participants", args=[event.slug])).status_code == 403
+
+
+def test_common_topics_are_the_words_as_written_and_certifications_not_stems_or_numbers():
+    event = b2b_event()
+    me = participant(
+        event,
+        organisation_name="Stahlbau Riesa",
+        offer="Stahlbau nach EN 1090 und ISO 9001, darüber hinaus Einsatz von Schweißrobotern.",
+        seek="Fertige Zuschnitte in 2 Wochen",
+    )
+    other = participant(
+        event,
+        organisation_name="Zuschnitt Meißen",
+        offer="Zuschnitte, zertifiziert nach DIN EN 1090-2 und ISO 9001; 1090 Teile darüber",
+        seek="Aufträge im Stahlbau, Einsatz ab 2027",
+    )
+    (suggestion,) = matching.suggestions(me)
+    assert suggestion.profile == other
+    assert suggestion.common_terms == ["EN 1090", "ISO 9001", "Einsatz", "Stahlbau", "Zuschnitte"]
+    text = " ".join(suggestion.common_terms)
+    for raw in ("darub", "zuschnitt ", "1090,", "en"):
+        assert raw not in text.split()

@@ -44,11 +44,13 @@ ITEMS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-def _form(kind: str, event: Event, data: Any = None, instance: Any = None) -> Any:
+def _form(
+    kind: str, event: Event, data: Any = None, instance: Any = None, prefix: str | None = None
+) -> Any:
     form_class = ITEMS[kind][1]
     if form_class is SessionForm:
-        return form_class(data, instance=instance, event=event)
-    return form_class(data, instance=instance)
+        return form_class(data, instance=instance, event=event, prefix=prefix)
+    return form_class(data, instance=instance, prefix=prefix)
 
 
 def _service_data(form: Any) -> dict[str, Any]:
@@ -116,7 +118,8 @@ def agenda(request: HttpRequest, event: Event) -> HttpResponse:
     forms = {}
     for kind in ("programmpunkt", "raum", "person"):
         data = request.POST if posted == kind else None
-        forms[kind] = _form(kind, event, data)
+        # Three forms on one page: prefixes keep their fields' ids apart (each label its field).
+        forms[kind] = _form(kind, event, data, prefix=kind)
     if posted in forms:
         form = forms[posted]
         if form.is_valid() and run(form, ITEMS[posted][2], event, _service_data(form)):

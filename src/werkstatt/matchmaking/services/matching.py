@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkstatt.engines.text import query_terms
+from werkstatt.engines.text import STOP_WORDS, fold, stem
 from werkstatt.events.models import Event, Registration
 from werkstatt.notifications.services import notify
 
@@ -89,8 +90,52 @@ class Suggestion:
     common_terms: list[str]
 
 
-def _terms(text: str) -> set[str]:
-    return set(query_terms(text)) if text else set()
+# A certification is a norm body and a number ("EN 1090", "DIN EN ISO 3834-2", "IATF 16949"):
+# the one place where a number is a topic. Other numbers, stop words and very short words are
+# no "common topic" of two profiles.
+_CERTIFICATION = re.compile(
+    r"\b((?:(?:DIN|EN|ISO|IEC|IATF|VDA|AS|DVS|KTA|AD)[\s-]*)+)(\d{3,5}(?:-\d{1,2})?)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Words that carry no topic in a profile's free text, beyond the search's stop words.
+_PROFILE_STOP_WORDS = frozenset(
+    """
+    darueber dafuer daran darin davon dazu hierzu hierfuer gern gerne neu neue neuen neuer
+    hinaus bieten bietet biete suchen sucht suche finden moechten moegen gesucht angeboten
+    partner partnern kontakt kontakte unternehmen firma firmen bereich bereichen thema themen
+    gespraech gespraeche austausch moeglichkeit moeglichkeiten insbesondere speziell etwa
+    sowie vor allem allem eigene eigenen eigener verschiedene verschiedenen kurz kurze
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def topic_words(text: str) -> dict[str, str]:
+    """The topics of a free text: key (stem, or a certification's code) -> the word as written.
+
+    "Nach EN 1090 und ISO 9001, darüber hinaus Einsatz von Robotern" -> {"cert:en1090":
+    "EN 1090", "cert:iso9001": "ISO 9001", "einsatz": "Einsatz", "robo": "Robotern"}; words
+    meet by their stem, the first spelling is shown.
+    """
+    topics: dict[str, str] = {}
+    if not text:
+        return topics
+
+    def certification(match: re.Match[str]) -> str:
+        bodies = " ".join(match.group(1).upper().replace("-", " ").split())
+        shown = f"{bodies} {match.group(2)}"
+        # "DIN EN 1090-2" and "EN 1090" are one norm: the last body and the main number.
+        key = f"cert:{bodies.split()[-1]}{match.group(2).split('-')[0]}".lower()
+        topics.setdefault(key, shown)
+        return " "
+
+    rest = _CERTIFICATION.sub(certification, text)
+    for word in _WORD.findall(rest):
+        folded = fold(word)
+        if len(folded) < 3 or folded in STOP_WORDS or folded in _PROFILE_STOP_WORDS:
+            continue
+        topics.setdefault(stem(folded.replace("-", "")), word)
+    return topics
 
 
 def suggestions(profile: Profile, *, limit: int = 10) -> list[Suggestion]:
@@ -99,7 +144,7 @@ def suggestions(profile: Profile, *, limit: int = 10) -> list[Suggestion]:
     those I have an open request with."""
     me_offer = {c.pk: c for c in profile.offered.all()}
     me_seek = {c.pk: c for c in profile.sought.all()}
-    my_terms = _terms(f"{profile.offer} {profile.seek}")
+    my_topics = topic_words(f"{profile.offer}\n{profile.seek}")
     asked = set(
         MeetingRequest.objects.filter(status__in=OPEN)
         .filter(Q(sender=profile) | Q(recipient=profile))
@@ -113,7 +158,12 @@ def suggestions(profile: Profile, *, limit: int = 10) -> list[Suggestion]:
     for other in others:
         they_offer = [c.name_de for c in other.offered.all() if c.pk in me_seek]
         they_seek = [c.name_de for c in other.sought.all() if c.pk in me_offer]
-        common = sorted(my_terms & _terms(f"{other.offer} {other.seek}"))
+        shared = my_topics.keys() & topic_words(f"{other.offer}\n{other.seek}").keys()
+        # Certifications first, then the words as I wrote them, alphabetically.
+        common = sorted(
+            (my_topics[key] for key in shared),
+            key=lambda word: (not word[-1].isdigit(), word.lower()),
+        )
         score = 2.0 * len(they_offer) + 2.0 * len(they_seek) + 0.5 * min(len(common), 6)
         if score > 0:
             out.append(Suggestion(other, score, they_offer, they_seek, common[:6]))
