@@ -105,6 +105,16 @@ MATRIX: list[Row] = [
         "login 404 403 403 404 403 302",
         note="non-public",
     ),  # superusers pass every rule
+    Row("network:organisation_claim", O, "GET", POST_ONLY),
+    Row("network:organisation_claim", O, "POST", "login 403 403 403 403 403 302", note="has admin"),
+    Row(
+        "network:organisation_claim",
+        {"slug": "{unclaimed}"},
+        "POST",
+        "login 302 302 302 302 302 302",
+        note="nobody represents it",
+    ),
+    Row("network:membership_requests", {}, "GET", "login 403 403 403 403 200 200"),
     Row("network:organisation_leave", O, "POST", "login 302 302 302 302 302 302"),
     Row("network:organisation_history", O, "GET", ORG_ADMINS_ONLY),
     # --- network: directory (views/directory.py) ---------------------------------------------
@@ -291,6 +301,7 @@ def world(db):
     org = OrganisationFactory(name="Acme Metallbau GmbH", slug="acme")
     hidden = OrganisationFactory(name="Verdeckt GmbH", slug="verdeckt", is_public=False)
     other = OrganisationFactory(name="Andere GmbH", slug="andere")
+    unclaimed = OrganisationFactory(name="Niemand vertreten GmbH", slug="niemand")
     users = {
         "user": UserFactory(email="user@example.org"),
         "member": UserFactory(email="member@example.org"),
@@ -328,6 +339,7 @@ def world(db):
         "site": site.pk,
         "contact": contact.pk,
         "request": request.pk,
+        "unclaimed": unclaimed.slug,
         "org_ct": ContentType.objects.get_for_model(org).pk,
         "org_pk": org.pk,
         "job": job.pk,

@@ -42,6 +42,17 @@ def has_membership(user, organisation: Organisation | None) -> bool:
     return OrganisationMembership.objects.filter(user=user, organisation=organisation).exists()
 
 
+@rules.predicate
+def has_active_admin(user, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    return OrganisationMembership.objects.filter(
+        organisation=organisation,
+        role=OrganisationMembership.Role.ADMIN,
+        status=OrganisationMembership.Status.ACTIVE,
+    ).exists()
+
+
 can_curate = is_network_moderator | is_superuser
 
 rules.add_perm(
@@ -57,6 +68,13 @@ rules.add_perm(
     "network.join_organisation",
     rules.is_authenticated & is_public_organisation & ~has_membership,
 )
+# Claim an organisation nobody represents yet: the network moderators approve the first admin.
+rules.add_perm(
+    "network.claim_organisation",
+    rules.is_authenticated & is_public_organisation & ~has_membership & ~has_active_admin,
+)
+# The moderators' list of every open join request and claim.
+rules.add_perm("network.review_membership_requests", can_curate)
 rules.add_perm("network.import_organisations", can_curate)
 rules.add_perm("network.add_organisation", rules.is_authenticated)
 

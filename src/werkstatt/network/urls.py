@@ -9,6 +9,7 @@ from .views import organisations as org_views  # noqa: E402
 urlpatterns += [
     path("neu/", org_views.organisation_create, name="organisation_create"),
     path("meine/", org_views.my_organisations, name="my_organisations"),
+    path("anfragen/", org_views.membership_requests, name="membership_requests"),
     path("o/<slug:slug>/", org_views.organisation_detail, name="organisation"),
     path("o/<slug:slug>/bearbeiten/", org_views.organisation_edit, name="organisation_edit"),
     path("o/<slug:slug>/standorte/", org_views.organisation_sites, name="organisation_sites"),
@@ -24,6 +25,7 @@ urlpatterns += [
         "o/<slug:slug>/mitglieder/<int:pk>/", org_views.membership_action, name="membership_action"
     ),
     path("o/<slug:slug>/beitreten/", org_views.organisation_join, name="organisation_join"),
+    path("o/<slug:slug>/vertreten/", org_views.organisation_claim, name="organisation_claim"),
     path("o/<slug:slug>/austreten/", org_views.organisation_leave, name="organisation_leave"),
     path("o/<slug:slug>/verlauf/", org_views.organisation_history, name="organisation_history"),
 ]

@@ -110,6 +110,27 @@ class OrganisationForm(forms.ModelForm):
         return data
 
 
+class NewOrganisationForm(OrganisationForm):
+    """A new organisation's profile. When it may exist already, the view asks to confirm."""
+
+    confirm_new = forms.BooleanField(
+        label=_("It is a different organisation: create it anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def ask_confirmation(self) -> None:
+        """Show the confirmation checkbox with its reason (the candidates are on the page)."""
+        self.fields["confirm_new"].widget = forms.CheckboxInput()
+        self.add_error(
+            "confirm_new",
+            _(
+                "Organisations with a similar name are already in the directory (see above). "
+                "Join one of them, or confirm that yours is a different one."
+            ),
+        )
+
+
 postcode_validator = RegexValidator(
     r"^[0-9A-Za-z -]{3,10}$", _("Please enter a valid postcode (e.g. 09111).")
 )

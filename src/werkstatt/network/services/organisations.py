@@ -10,17 +10,18 @@ place) are checked here and raise `ValidationError` with a message for the user.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import translation
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -143,7 +144,69 @@ def do_create_organisation(user: Any, data: Mapping[str, Any]) -> Organisation:
         user=user, organisation=org, role=Role.ADMIN, status=Status.ACTIVE
     )
     reindex([org.pk])
+    _tell(
+        network_moderators(),
+        verb="network.new_organisation",
+        title=format_lazy(
+            _("New organisation in the directory: {organisation}"), organisation=org.name
+        ),
+        url=org.get_absolute_url(),
+        actor=user,
+        target=org,
+    )
     return org
+
+
+# Names shared by more organisations than this are not used alone to find candidates.
+_COMMON_WORD = 2000
+
+
+def similar_organisations(
+    name: str, *, postcode: str = "", city: str = "", website: str = "", limit: int = 5
+) -> list[tuple[Organisation, names.Match]]:
+    """Existing organisations that may be the one named here, best first (the import's
+    duplicate matcher, engines/names.py), for "Does this organisation exist already?".
+
+    Only organisations that share a word of the normalised name, or the website, are compared:
+    the rarer words first, so a common word ("metallbau") does not load half the directory."""
+    key = names.name_key(name)
+    if not key:
+        return []
+    words = sorted({w for w in key.split() if len(w) >= 3})
+    def having(word: str) -> Q:
+        # name_key is kept by these services, the demo and the import; the name itself covers
+        # organisations written some other way.
+        return Q(name_key__contains=word) | Q(name__icontains=word)
+
+    query = Q(name_key=key)
+    counted = [(Organisation.objects.filter(having(w)).count(), w) for w in words]
+    rare = [w for n, w in sorted(counted) if n <= _COMMON_WORD][:3]
+    for word in rare or [w for _n, w in sorted(counted)[:1]]:
+        query |= having(word)
+    domain = re.sub(r"^https?://(www\.)?", "", (website or "").strip().lower()).split("/")[0]
+    if domain:
+        query |= Q(website__icontains=domain)
+    rows = list(
+        Organisation.objects.filter(query)
+        .order_by("pk")
+        .values_list("pk", "name", "website")[: _COMMON_WORD]
+    )
+    if not rows:
+        return []
+    places: dict[int, tuple[str, str]] = {}
+    for org_id, site_postcode, site_city in (
+        Site.objects.filter(organisation_id__in=[r[0] for r in rows])
+        .order_by("organisation_id", "-is_headquarters", "pk")
+        .values_list("organisation_id", "postcode", "city")
+    ):
+        places.setdefault(org_id, (site_postcode, site_city))
+    index = names.NameIndex()
+    for org_id, other_name, other_website in rows:
+        other_postcode, other_city = places.get(org_id, ("", ""))
+        index.add(org_id, other_name, other_postcode, other_city, other_website)
+    matches = index.match(name, postcode, city, website, limit=limit)
+    found = Organisation.objects.select_related("region").in_bulk([m.id for m in matches])
+    return [(found[m.id], m) for m in matches if m.id in found]
 
 
 @transaction.atomic
@@ -340,67 +403,139 @@ def _check_keeps_an_admin(membership: OrganisationMembership) -> None:
         )
 
 
-def _notify(users: Iterable[Any], subject: str, body: str, context: Mapping[str, Any]) -> None:
-    """Send a plain e-mail to each user in their own language. `subject`/`body` are msgids."""
-    for user in users:
-        with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-            send_mail(
-                gettext(subject) % context,
-                gettext(body) % context,
-                None,
-                [user.email],
-                fail_silently=True,
-            )
+def network_moderators() -> list[Any]:
+    """The active moderators of the network directory (they review what no admin answers)."""
+    from django.contrib.auth import get_user_model
+
+    from werkstatt.accounts.models import Space, SpaceRole
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            space_roles__space__kind=Space.Kind.NETWORK,
+            space_roles__role=SpaceRole.Role.MODERATOR,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def has_active_admin(org: Organisation) -> bool:
+    """Whether someone speaks for the organisation on Werkstatt (an active admin)."""
+    return _active_admins(org).exists()
+
+
+def _tell(
+    recipients: Iterable[Any],
+    *,
+    verb: str,
+    title: Any,
+    url: str,
+    actor: Any = None,
+    target: Any = None,
+    body: Any = None,
+) -> None:
+    """Notify people on the platform and by e-mail, each in their own language.
+
+    `title` (and `body`) are lazy translations, evaluated per recipient by notify(). The body
+    is passed only where notify() takes one (the notifications app adds that argument)."""
+    from werkstatt.notifications.services import notify
+
+    kwargs: dict[str, Any] = {}
+    if body is not None and _notify_takes_body():
+        kwargs["body"] = body
+    notify(recipients, verb=verb, title=title, url=url, actor=actor, target=target, **kwargs)
+
+
+@functools.cache
+def _notify_takes_body() -> bool:
+    from werkstatt.notifications.services import notify
+
+    return "body" in inspect.signature(notify).parameters
+
+
+def _members_url(org: Organisation) -> str:
+    return reverse("network:organisation_members", kwargs={"slug": org.slug})
 
 
 @transaction.atomic
-def do_request_membership(user: Any, org: Organisation) -> OrganisationMembership:
-    """Ask to join an organisation; its admins get an e-mail."""
+def do_request_membership(
+    user: Any, org: Organisation, *, claim: bool = False
+) -> OrganisationMembership:
+    """Ask to join an organisation, or (`claim`) to speak for it as its first admin.
+
+    A join request goes to the organisation's admins; when it has none, and always for a
+    claim, to the network moderators, who then decide (see `pending_requests`)."""
     if OrganisationMembership.objects.filter(user=user, organisation=org).exists():
         raise ValidationError(
             _("You are already a member of this organisation or have asked to join it."),
             code="exists",
         )
-    membership = OrganisationMembership.objects.create(
-        user=user, organisation=org, role=Role.MEMBER, status=Status.REQUESTED
-    )
     admins = [m.user for m in _active_admins(org).select_related("user")]
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "network:organisation_members", kwargs={"slug": org.slug}
-    )
-    context = {"person": str(user), "email": user.email, "organisation": org.name, "url": url}
-    transaction.on_commit(
-        lambda: _notify(
-            admins,
-            "%(person)s asks to join %(organisation)s",
-            "%(person)s (%(email)s) asks to join %(organisation)s on Werkstatt.\n\n"
-            "Please approve or decline the request here:\n%(url)s\n",
-            context,
+    if claim and admins:
+        raise ValidationError(
+            _("This organisation already has admins on Werkstatt. Please ask to join it."),
+            code="has_admins",
         )
+    membership = OrganisationMembership.objects.create(
+        user=user,
+        organisation=org,
+        role=Role.ADMIN if claim else Role.MEMBER,
+        status=Status.REQUESTED,
+    )
+    person = user.name or gettext("Someone")
+    if claim:
+        title = format_lazy(
+            _("{person} asks to represent {organisation} as its admin"),
+            person=person,
+            organisation=org.name,
+        )
+    else:
+        title = format_lazy(
+            _("{person} asks to join {organisation}"), person=person, organisation=org.name
+        )
+    if admins and not claim:
+        recipients, url = admins, _members_url(org)
+        body = _("Please approve or decline the request on the organisation's members page.")
+    else:
+        recipients, url = network_moderators(), reverse("network:membership_requests")
+        body = _(
+            "Nobody represents this organisation on Werkstatt yet. Please review the request "
+            "on the page of pending requests."
+        )
+    _tell(
+        recipients,
+        verb="network.claim_request" if claim else "network.join_request",
+        title=title,
+        url=url,
+        actor=user,
+        target=org,
+        body=body,
     )
     return membership
 
 
 @transaction.atomic
 def do_approve_membership(admin: Any, membership: OrganisationMembership) -> OrganisationMembership:
-    """Turn a join request into an active membership; the person gets an e-mail."""
+    """Turn a join request into an active membership (a claim into an active admin); the
+    person is told."""
     if membership.status != Status.REQUESTED:
         raise ValidationError(_("This request has already been answered."), code="answered")
     membership.status = Status.ACTIVE
     membership.save(update_fields=["status"])
     org = membership.organisation
-    context = {
-        "organisation": org.name,
-        "url": settings.SITE_URL.rstrip("/") + org.get_absolute_url(),
-    }
-    user = membership.user
-    transaction.on_commit(
-        lambda: _notify(
-            [user],
-            "You are now a member of %(organisation)s",
-            "Your request to join %(organisation)s on Werkstatt has been approved.\n\n%(url)s\n",
-            context,
-        )
+    if membership.role == Role.ADMIN:
+        title = format_lazy(_("You are now an admin of {organisation}"), organisation=org.name)
+    else:
+        title = format_lazy(_("You are now a member of {organisation}"), organisation=org.name)
+    _tell(
+        [membership.user],
+        verb="network.request_approved",
+        title=title,
+        url=org.get_absolute_url(),
+        actor=admin,
+        target=org,
     )
     return membership
 
@@ -410,7 +545,33 @@ def do_decline_membership(admin: Any, membership: OrganisationMembership) -> Non
     """Decline a join request (the request is removed; the person may ask again)."""
     if membership.status != Status.REQUESTED:
         raise ValidationError(_("This request has already been answered."), code="answered")
+    org = membership.organisation
+    user = membership.user
     membership.delete()
+    _tell(
+        [user],
+        verb="network.request_declined",
+        title=format_lazy(
+            _("Your request concerning {organisation} was declined"), organisation=org.name
+        ),
+        url=org.get_absolute_url(),
+        actor=admin,
+        target=org,
+    )
+
+
+def pending_requests():  # -> QuerySet[OrganisationMembership]
+    """Every open join request and claim, oldest first, with whether its organisation has an
+    active admin (those without one wait for the network moderators)."""
+    admins = OrganisationMembership.objects.filter(
+        organisation=OuterRef("organisation"), role=Role.ADMIN, status=Status.ACTIVE
+    )
+    return (
+        OrganisationMembership.objects.filter(status=Status.REQUESTED)
+        .select_related("user", "organisation")
+        .annotate(organisation_has_admin=Exists(admins))
+        .order_by("organisation_has_admin", "created", "pk")
+    )
 
 
 @transaction.atomic
@@ -438,11 +599,14 @@ def do_remove_membership(admin: Any, membership: OrganisationMembership) -> None
     """Remove a member from an organisation; the last admin can't be removed."""
     _check_keeps_an_admin(membership)
     membership.delete()
+    return membership
 
 
 @transaction.atomic
-def do_leave(user: Any, org: Organisation) -> None:
-    """Leave an organisation (or withdraw a join request); the last admin can't leave."""
+def do_leave(user: Any, org: Organisation) -> OrganisationMembership:
+    """Leave an organisation (or withdraw a join request); the last admin can't leave.
+
+    Returns the deleted membership, so the caller can tell a withdrawn request from leaving."""
     membership = (
         OrganisationMembership.objects.select_for_update()
         .filter(user=user, organisation=org)
@@ -452,3 +616,4 @@ def do_leave(user: Any, org: Organisation) -> None:
         raise ValidationError(_("You are not a member of this organisation."), code="not_member")
     _check_keeps_an_admin(membership)
     membership.delete()
+    return membership

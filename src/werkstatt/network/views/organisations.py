@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..forms.organisations import (
     ContactPersonForm,
     MembershipRoleForm,
+    NewOrganisationForm,
     OrganisationForm,
     SiteForm,
 )
@@ -101,6 +102,8 @@ def organisation_detail(request: HttpRequest, org: Organisation) -> HttpResponse
         "contacts": org.contacts.filter(is_public=True),
         "membership": membership,
         "can_join": request.user.has_perm("network.join_organisation", org),
+        "can_claim": request.user.has_perm("network.claim_organisation", org),
+        "has_admin": services.has_active_admin(org),
         "can_change": request.user.has_perm("network.change_organisation", org),
         "can_view_history": request.user.has_perm("network.view_organisation_history", org),
     }
@@ -110,15 +113,45 @@ def organisation_detail(request: HttpRequest, org: Organisation) -> HttpResponse
 @GET_POST
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
+    """A new organisation; first "Does this organisation exist already?" with the import's
+    duplicate matcher, and created only when the person confirms it is another one."""
     if not request.user.has_perm("network.add_organisation"):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None)
+    form = NewOrganisationForm(request.POST or None)
+    candidates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
-        org = _service(form, services.do_create_organisation, request.user, form.cleaned_data)
-        if org is not None:
-            messages.success(request, _("The organisation has been created. Now add its sites."))
-            return redirect("network:organisation_sites", slug=org.slug)
-    return render(request, "network/organisation_form.html", {"form": form, "organisation": None})
+        data = form.cleaned_data
+        if not data.get("confirm_new"):
+            for candidate, match in services.similar_organisations(
+                data["name"], website=data.get("website") or ""
+            ):
+                if not request.user.has_perm("network.view_organisation", candidate):
+                    continue
+                candidates.append(
+                    {
+                        "organisation": candidate,
+                        "score": match.score,
+                        "identical": "identical_name" in match.reasons,
+                        "can_join": request.user.has_perm("network.join_organisation", candidate),
+                        "can_claim": request.user.has_perm(
+                            "network.claim_organisation", candidate
+                        ),
+                    }
+                )
+        if candidates:
+            form.ask_confirmation()
+        else:
+            org = _service(form, services.do_create_organisation, request.user, data)
+            if org is not None:
+                messages.success(
+                    request, _("The organisation has been created. Now add its sites.")
+                )
+                return redirect("network:organisation_sites", slug=org.slug)
+    return render(
+        request,
+        "network/organisation_form.html",
+        {"form": form, "organisation": None, "candidates": candidates},
+    )
 
 
 @GET_POST
@@ -299,7 +332,21 @@ def membership_action(request: HttpRequest, org: Organisation, pk: int) -> HttpR
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    if request.POST.get("back") == "requests" and request.user.has_perm(
+        "network.review_membership_requests"
+    ):
+        return redirect("network:membership_requests")
     return redirect("network:organisation_members", slug=org.slug)
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+def membership_requests(request: HttpRequest) -> HttpResponse:
+    """The network moderators' one place for every open join request and claim."""
+    if not request.user.has_perm("network.review_membership_requests"):
+        raise PermissionDenied
+    page_obj = Paginator(services.pending_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "network/membership_requests.html", {"page_obj": page_obj})
 
 
 @require_POST
@@ -311,7 +358,38 @@ def organisation_join(request: HttpRequest, org: Organisation) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Your request has been sent to the organisation's admins."))
+        if services.has_active_admin(org):
+            messages.success(
+                request, _("Your request has been sent to the organisation's admins.")
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Nobody represents this organisation on Werkstatt yet; the network "
+                    "moderators will review your request."
+                ),
+            )
+    return redirect(org)
+
+
+@require_POST
+@organisation_view("network.claim_organisation")
+def organisation_claim(request: HttpRequest, org: Organisation) -> HttpResponse:
+    """Ask to speak for an organisation nobody represents yet; the moderators decide."""
+    try:
+        services.do_request_membership(request.user, org, claim=True)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Your request to represent this organisation has been sent to the network "
+                "moderators. You will be notified when they have checked it."
+            ),
+        )
     return redirect(org)
 
 
@@ -322,10 +400,17 @@ def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("network.view_organisation", org):
         raise Http404
     try:
-        services.do_leave(request.user, org)
+        membership = services.do_leave(request.user, org)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return redirect(org)
+    if membership.status == OrganisationMembership.Status.REQUESTED:
+        messages.success(
+            request,
+            _("Your request concerning %(organisation)s has been withdrawn.")
+            % {"organisation": org},
+        )
         return redirect(org)
     messages.success(request, _("You have left %(organisation)s.") % {"organisation": org})
     return redirect("network:my_organisations")
