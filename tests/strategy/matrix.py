@@ -76,12 +76,20 @@ ROWS = [
     ),
     Row("strategy:phase_create", P, "GET", MODERATORS),
     Row("strategy:phase_edit", {"slug": "{st_process}", "pk": "{st_phase}"}, "GET", MODERATORS),
-    Row("strategy:phase_delete", {"slug": "{st_process}", "pk": "{st_phase}"}, "GET", POST_ONLY),
+    Row("strategy:phase_delete", {"slug": "{st_process}", "pk": "{st_phase}"}, "GET", MODERATORS),
     Row(
         "strategy:phase_delete",
         {"slug": "{st_process}", "pk": "{st_phase}"},
         "POST",
+        MODERATORS,
+        note="holds contributions: refused without a phase to move them to",
+    ),
+    Row(
+        "strategy:phase_delete",
+        {"slug": "{st_process}", "pk": "{st_empty_phase}"},
+        "POST",
         MODERATORS_POST,
+        note="empty",
     ),
     Row("strategy:action_field_create", P, "GET", MODERATORS),
     Row(
@@ -223,6 +231,11 @@ def world(users: dict, values: dict) -> None:
         end_date=start + datetime.timedelta(days=100),
         visibility=Phase.Visibility.BOARD,
     )
+    empty_phase = PhaseFactory(
+        process=process,
+        start_date=start + datetime.timedelta(days=110),
+        end_date=start + datetime.timedelta(days=150),
+    )
     field = ActionFieldFactory(process=process, name="Digitalisierung")
     for space, user, role in (
         (process.space, "member", SpaceRole.Role.MEMBER),
@@ -262,6 +275,7 @@ def world(users: dict, values: dict) -> None:
         st_private=private.slug,
         st_draft=draft.slug,
         st_phase=phase.pk,
+        st_empty_phase=empty_phase.pk,
         st_field=field.pk,
         st_rec=rec.pk,
         st_pending=pending.pk,

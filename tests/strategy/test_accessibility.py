@@ -25,7 +25,7 @@ def test_pages_pass_the_html_checks(client):
     process = running_process()
     moderator = moderator_of(process)
     field = ActionFieldFactory(process=process)
-    rec = RecommendationFactory(process=process)
+    rec = RecommendationFactory(process=process, phase=process.current_phase())
     pending = RecommendationFactory(process=process, moderation_state="pending")
     comment = CommentFactory(recommendation=rec)
     CommentFactory(recommendation=rec, parent=comment)
@@ -41,6 +41,7 @@ def test_pages_pass_the_html_checks(client):
         reverse("strategy:process_edit", args=[s]),
         reverse("strategy:phase_create", args=[s]),
         reverse("strategy:phase_edit", args=[s, process.current_phase().pk]),
+        reverse("strategy:phase_delete", args=[s, process.current_phase().pk]),
         reverse("strategy:action_field_edit", args=[s, field.pk]),
         reverse("strategy:recommendations", args=[s]),
         reverse("strategy:recommendation_create", args=[s]),

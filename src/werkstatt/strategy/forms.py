@@ -104,6 +104,31 @@ class PhaseForm(forms.ModelForm):
         return data
 
 
+class PhaseDeleteForm(forms.Form):
+    """Confirm the deletion of a phase; one that holds anything names where it all goes."""
+
+    move_to = forms.ModelChoiceField(
+        label=_("Move its contents to"),
+        queryset=Phase.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only phases visible to the same people or fewer can take them over."),
+        error_messages={"invalid_choice": _("Please choose one of the phases listed.")},
+    )
+
+    def __init__(self, *args: Any, targets: list[Phase], needs_target: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["move_to"]
+        field.queryset = Phase.objects.filter(pk__in=[p.pk for p in targets]).order_by(
+            "start_date", "order"
+        )
+        field.label_from_instance = lambda p: f"{p.name} ({p.get_visibility_display()})"
+        field.required = needs_target
+        field.error_messages["required"] = _("Please choose where its contents go.")
+        if not needs_target or not targets:
+            del self.fields["move_to"]
+
+
 class ActionFieldForm(forms.ModelForm):
     order = forms.IntegerField(
         label=capfirst(_("order")), required=False, min_value=0, max_value=1000

@@ -209,11 +209,14 @@ class Recommendation(models.Model):
         related_name="recommendations",
         verbose_name=_("process"),
     )
+    # RESTRICT: a phase that still holds recommendations cannot be deleted by accident (without
+    # its phase a recommendation would fall back to the process's visibility); deleting the
+    # whole process still deletes both. services.processes.do_delete_phase moves them first.
     phase = models.ForeignKey(
         Phase,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.RESTRICT,
         related_name="recommendations",
         verbose_name=_("proposed in phase"),
     )

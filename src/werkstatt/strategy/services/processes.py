@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -175,13 +176,100 @@ def do_save_phase(
     return phase
 
 
+#: How far a phase's visibility reaches: contents may only move to a phase that reaches as far
+#: or less (never a wider audience).
+VISIBILITY_RANK = {
+    Phase.Visibility.PUBLIC.value: 0,
+    Phase.Visibility.MEMBERS.value: 1,
+    Phase.Visibility.BOARD.value: 2,
+}
+
+
+@dataclass
+class PhaseContent:
+    """What refers to a phase, counted per kind of thing (any app's model pointing at Phase)."""
+
+    model: str  # "app_label.model_name"
+    label: str
+    count: int
+
+
+def _phase_references() -> list[tuple[Any, str]]:
+    """(model, field name) of every foreign key to Phase, of this app and of the apps built on
+    it (opinion conversations, ...), found through Django's registry so that strategy names
+    none of them."""
+    return [
+        (rel.related_model, rel.field.name)
+        for rel in Phase._meta.related_objects
+        if rel.field.many_to_one or rel.field.one_to_one
+    ]
+
+
+def phase_contents(phase: Phase) -> list[PhaseContent]:
+    """What the phase holds: the contributions proposed in it, the conversations of other apps
+    in it. A phase holding anything is not simply deleted (see do_delete_phase)."""
+    found = []
+    for model, name in _phase_references():
+        count = model._base_manager.filter(**{name: phase}).count()
+        if count:
+            found.append(
+                PhaseContent(model._meta.label_lower, str(model._meta.verbose_name_plural), count)
+            )
+    return found
+
+
+def move_targets(phase: Phase) -> list[Phase]:
+    """The phases of the same process that may take over `phase`'s contents: visible to the
+    same people or fewer."""
+    rank = VISIBILITY_RANK[phase.visibility]
+    return [
+        p
+        for p in phase.process.timeline()
+        if p.pk != phase.pk and VISIBILITY_RANK[p.visibility] >= rank
+    ]
+
+
 @transaction.atomic
-def do_delete_phase(phase: Phase, user: Any) -> None:
-    process = phase.process
-    log_action(
-        process, user, ModerationAction.Kind.CHANGE_PROCESS, details={"deleted phase": phase.name}
-    )
-    # Recommendations keep existing; they just no longer name the phase they came in.
+def do_delete_phase(phase: Phase, user: Any, move_to: Phase | None = None) -> None:
+    """Delete a phase. A phase that holds contributions or conversations is deleted only with
+    `move_to`, a phase of the same process whose visibility reaches as far or less: everything
+    moves there first. Nothing is ever deleted with the phase, and nothing becomes visible to
+    more people (a recommendation without a phase would fall back to the process's
+    visibility; a conversation would be deleted with its statements and votes)."""
+    process = Process.objects.select_for_update().get(pk=phase.process_id)
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    contents = phase_contents(phase)
+    moved: dict[str, int] = {}
+    if contents:
+        if move_to is None:
+            raise ValidationError(
+                _(
+                    "The phase “%(name)s” still holds %(contents)s. Choose a phase to move them "
+                    "to, or move or delete them first."
+                )
+                % {
+                    "name": phase.name,
+                    "contents": ", ".join(f"{c.count} {c.label}" for c in contents),
+                },
+                code="phase_not_empty",
+            )
+        if move_to.pk not in {p.pk for p in move_targets(phase)}:
+            raise ValidationError(
+                _(
+                    "The contents can only move to another phase of this process that is "
+                    "visible to the same people or fewer."
+                ),
+                code="wider_visibility",
+            )
+        for model, name in _phase_references():
+            n = model._base_manager.filter(**{name: phase}).update(**{name: move_to})
+            if n:
+                moved[model._meta.label_lower] = n
+    details: dict[str, Any] = {"deleted phase": phase.name}
+    if move_to is not None and moved:
+        details["moved to"] = move_to.name
+        details["moved"] = moved
+    log_action(process, user, ModerationAction.Kind.CHANGE_PROCESS, details=details)
     phase.delete()
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from werkstatt.accounts.models import SpaceRole
 
-from ..forms import ActionFieldForm, PhaseForm, ProcessForm, RoleForm
+from ..forms import ActionFieldForm, PhaseDeleteForm, PhaseForm, ProcessForm, RoleForm
 from ..models import ActionField, Phase, Process, Recommendation
 from ..services import processes as services
 from ..services.queries import prefetch_phases, visible_phases, visible_processes
@@ -112,13 +112,34 @@ def phase_form(request: HttpRequest, process: Process, pk: int | None = None) ->
     return render(request, "strategy/phase_form.html", context)
 
 
-@require_POST
+@GET_POST
 @process_view("strategy.change_process")
 def phase_delete(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    """Confirm the deletion; a phase that holds contributions or conversations moves them to a
+    phase visible to the same people or fewer, or stays."""
     phase = get_object_or_404(Phase, pk=pk, process=process)
-    services.do_delete_phase(phase, request.user)
-    messages.success(request, _("The phase has been deleted."))
-    return redirect("strategy:process_edit", slug=process.slug)
+    contents = services.phase_contents(phase)
+    targets = services.move_targets(phase) if contents else []
+    data = request.POST if request.method == "POST" else None
+    form = PhaseDeleteForm(data, targets=targets, needs_target=bool(contents))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_delete_phase(phase, request.user, form.cleaned_data.get("move_to"))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The phase “%(name)s” has been deleted.") % {"name": phase.name}
+            )
+            return redirect("strategy:process_edit", slug=process.slug)
+    context = {
+        "process": process,
+        "phase": phase,
+        "contents": contents,
+        "targets": targets,
+        "form": form,
+    }
+    return render(request, "strategy/phase_delete.html", context)
 
 
 @GET_POST
