@@ -9,7 +9,8 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Deleting an account (DSGVO) frees its seats and forgets its registrations' personal
-        # data; the accounts app does not know about events, so events listens.
+        # data: accounts' do_delete_account calls services/privacy.before_account_deletion; this
+        # hook covers deletions elsewhere (the admin). forget_person is idempotent.
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_delete
 

@@ -99,6 +99,8 @@ class Profile(models.Model):
     @property
     def display_name(self) -> str:
         r = self.registration
+        if r.anonymised:  # account deleted or retention period over: no ticket code as a name
+            return str(_("Former participant"))
         if r.organisation_name:
             return f"{r.name} ({r.organisation_name})" if r.name else r.organisation_name
         return r.name or r.ticket_code

@@ -260,7 +260,7 @@ def attendees_xlsx(
         }
         sheet.append(
             [
-                registration.name,
+                registration.name or (_("(anonymised)") if registration.anonymised else ""),
                 registration.user.email if registration.user_id else "",
                 registration.organisation_name,
                 registration.get_status_display(),

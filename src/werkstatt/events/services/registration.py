@@ -33,6 +33,7 @@ from ..models import (
     new_ticket_code,
     normalise_ticket_code,
 )
+from ..signals import registration_cancelled
 from .mail import send, send_on_commit
 from .queries import seats_taken
 
@@ -215,20 +216,33 @@ def do_cancel_registration(
     registration.status, registration.cancelled_at = current.status, current.cancelled_at
     if notify:
         send_on_commit("cancelled", current)
+    registration_cancelled.send(
+        sender=Registration, registration=current, account_deleted=not notify
+    )
     return fill_free_seats(event) if had_seat else []
 
 
 @transaction.atomic
 def forget_person(user: Any) -> None:
-    """Before an account is deleted: give up its seats and places (the waiting list moves up)
-    and blank the name, organisation and answers on all its registrations. Counts stay."""
+    """Before an account is deleted: registrations for events still to come (or running, not
+    checked in) are cancelled as on a cancellation (the waiting list moves up, what hangs on the
+    seat goes with it); all the person's registrations are then anonymised as the retention job
+    does (no account, name, organisation, answers; a new ticket code). Feedback stays without
+    the person. Counts stay."""
+    now = timezone.now()
     active = Registration.objects.filter(user=user).exclude(status=Status.CANCELLED)
-    for registration in active.filter(checked_in_at__isnull=True).select_related("event"):
-        if registration.event.ends_at > timezone.now():
-            do_cancel_registration(registration, user, notify=False)
+    for registration in active.filter(checked_in_at__isnull=True, event__ends_at__gt=now):
+        do_cancel_registration(registration, user, notify=False)
     Answer.objects.filter(registration__user=user).delete()
+    for pk in Registration.objects.filter(user=user).values_list("pk", flat=True):
+        Registration.objects.filter(pk=pk).update(ticket_code=new_ticket_code())
     Registration.objects.filter(user=user).update(
-        user=None, name="", organisation=None, organisation_name="", anonymised=True
+        user=None,
+        name="",
+        organisation=None,
+        organisation_name="",
+        checked_in_by=None,
+        anonymised=True,
     )
     Feedback.objects.filter(user=user).update(user=None)
 

@@ -271,3 +271,46 @@ def do_withdraw_request(request: MeetingRequest) -> MeetingRequest:
             target=request,
         )
     return request
+
+
+@transaction.atomic
+def do_leave(profile: Profile, *, account_deleted: bool = False) -> int:
+    """The participant no longer takes part (registration cancelled, account being deleted):
+    their open requests are withdrawn either way, their meetings cancelled and each partner
+    told. Returns how many meetings were cancelled. Nothing happens twice."""
+    open_requests = list(
+        MeetingRequest.objects.select_for_update()
+        .filter(status__in=OPEN)
+        .filter(Q(sender=profile) | Q(recipient=profile))
+        .select_related("sender__registration__user", "recipient__registration__user")
+    )
+    if not open_requests:
+        return 0
+    cancelled = [r for r in open_requests if r.status == MeetingRequest.Status.ACCEPTED]
+    Meeting.objects.filter(request__in=cancelled).delete()
+    MeetingRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(
+        status=MeetingRequest.Status.WITHDRAWN
+    )
+    # Whoever deletes their account leaves no name behind in others' notifications.
+    organisation = profile.registration.organisation_name
+    for request in cancelled:
+        partner = request.recipient if request.sender_id == profile.pk else request.sender
+        if not account_deleted:
+            title = format_lazy(gettext_lazy("{} cancelled your meeting"), profile.display_name)
+        elif organisation:
+            title = format_lazy(
+                gettext_lazy("Your meeting with {} is cancelled: they no longer take part"),
+                organisation,
+            )
+        else:
+            title = gettext_lazy(
+                "A meeting of yours is cancelled: your partner no longer takes part"
+            )
+        notify(
+            _users(partner),
+            verb="matchmaking.cancelled",
+            title=title,
+            url=_hub_url(profile.event),
+            target=request,
+        )
+    return len(cancelled)
