@@ -8,15 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from werkstatt.engines.geo import haversine_km
+from werkstatt.engines.consortium import Step, Supplier, can_do
 from werkstatt.engines.supplier_ranking import (
+    CERTIFICATION_SHORT,
     GENERIC_MATCH,
     WEIGHTS,
     CandidateTable,
     DemandStep,
     RankingDemand,
+    able_to_do,
+    broader_capability,
     capability_match,
     rank,
     relevant_capabilities,
+    text_terms,
 )
 
 DRESDEN = (51.0509, 13.7383)
@@ -87,9 +92,19 @@ def test_taxonomy_child_covers_parent_step_fully_parent_covers_child_step_by_hal
     assert [r.id for r in ranked] == ["specific", "generic"]
     assert ranked[1].components["coverage"] == GENERIC_MATCH
     assert parts_of(ranked[1], "generic") == [
-        {"kind": "generic", "step": "1", "capability": "trennen.spanen.fraesen"}
+        {
+            "kind": "generic",
+            "step": "1",
+            "number": 1,
+            "capability": "trennen.spanen",
+            "step_capability": "trennen.spanen.fraesen",
+        }
     ]
+    # A broader process is not covering the step: the same answer as the consortium engine.
+    assert parts_of(ranked[1], "coverage")[0]["covered"] == 0
+    assert ranked[1].covered_steps == []
     assert parts_of(ranked[0], "generic") == []
+    assert ranked[0].covered_steps == ["1"]
     assert relevant_capabilities(demand.steps) == [
         "trennen",
         "trennen.spanen",
@@ -125,9 +140,113 @@ def test_required_certifications_held_and_missing_are_explained():
     demand = RankingDemand((DemandStep("a", ("ISO 9001", "IATF 16949")),), *DRESDEN)
     ranked = rank(demand, t)
     assert [r.id for r in ranked] == ["both", "iso"]
-    assert {"kind": "missing_certification", "code": "IATF 16949"} in ranked[1].parts
+    assert {
+        "kind": "missing_certification",
+        "code": "IATF 16949",
+        "steps": ["1"],
+        "numbers": [1],
+    } in ranked[1].parts
     assert {"kind": "certification", "code": "ISO 9001"} in ranked[1].parts
     assert ranked[1].components["certifications"] == 0.5
+    # Without all of the step's certifications the step is not covered, only close to it.
+    assert ranked[0].covered_steps == ["1"] and ranked[1].covered_steps == []
+    assert parts_of(ranked[1], "coverage")[0]["covered"] == 0
+    assert ranked[1].components["coverage"] == CERTIFICATION_SHORT
+
+
+def test_the_chain_of_the_review_covers_what_the_consortium_engine_says():
+    """Laser cutting -> bending (Abkanten) -> MIG/MAG welding with EN 1090 -> powder coating,
+    against firms that name the broader "Biegen" and "Schweißen", one without EN 1090: no
+    firm covers 4 of 4, and each step that is not covered is named."""
+    steps = (
+        DemandStep("trennen.abtragen.laserschneiden", id="10"),
+        DemandStep("umformen.biegen.abkanten", id="11"),
+        DemandStep("fuegen.schweissen.mig_mag", ("EN 1090",), id="12"),
+        DemandStep("beschichten.pulverbeschichten", id="13"),
+    )
+    rows = [
+        {
+            "id": "generalist",
+            "caps": [
+                "trennen.abtragen.laserschneiden",
+                "umformen.biegen",
+                "fuegen.schweissen",
+                "beschichten.pulverbeschichten",
+            ],
+        },
+        {
+            "id": "welder",
+            "caps": ["fuegen.schweissen.mig_mag"],
+            "certs": ["EN 1090"],
+        },
+        {"id": "mig-without-cert", "caps": ["fuegen.schweissen.mig_mag"]},
+    ]
+    ranked = {r.id: r for r in rank(RankingDemand(steps, *DRESDEN), table(rows))}
+    generalist = ranked["generalist"]
+    assert parts_of(generalist, "coverage")[0] == {
+        "kind": "coverage",
+        "covered": 2,
+        "total": 4,
+        "steps": ["10", "13"],
+    }
+    assert [(p["number"], p["capability"]) for p in parts_of(generalist, "generic")] == [
+        (2, "umformen.biegen"),
+        (3, "fuegen.schweissen"),
+    ]
+    assert parts_of(generalist, "missing_certification") == [
+        {"kind": "missing_certification", "code": "EN 1090", "steps": ["12"], "numbers": [3]}
+    ]
+    assert ranked["welder"].covered_steps == ["12"]
+    assert parts_of(ranked["welder"], "uncovered") == [
+        {"kind": "uncovered", "steps": ["10", "11", "13"], "numbers": [1, 2, 4]}
+    ]
+    assert ranked["mig-without-cert"].covered_steps == []
+    # Exactly what the consortium engine's rule says, step by step.
+    for row in rows:
+        supplier = Supplier(
+            row["id"], 0, 0, frozenset(row["caps"]), frozenset(row.get("certs", []))
+        )
+        expected = [
+            s.id
+            for s in steps
+            if can_do(supplier, Step(s.id, s.capability, frozenset(s.certifications)))
+        ]
+        assert ranked[row["id"]].covered_steps == expected
+
+
+def test_able_to_do_and_broader_capability():
+    t = table(
+        [
+            {"id": 0, "caps": ["fuegen.schweissen.mig_mag"], "certs": ["EN 1090"]},
+            {"id": 1, "caps": ["fuegen.schweissen"], "certs": ["EN 1090"]},
+            {"id": 2, "caps": ["fuegen.schweissen.mig_mag"]},
+        ]
+    )
+    assert able_to_do(t, "fuegen.schweissen.mig_mag", ["EN 1090"]).tolist() == [True, False, False]
+    assert able_to_do(t, "fuegen.schweissen", ["EN 1090"]).tolist() == [True, True, False]
+    assert able_to_do(t, "fuegen.schweissen").tolist() == [True, True, True]
+    assert able_to_do(t, "fuegen.schweissen", ["ISO 3834"]).tolist() == [False, False, False]
+    keys = ["fuegen", "fuegen.schweissen", "fuegen.schweissen.wig"]
+    assert broader_capability("fuegen.schweissen.mig_mag", keys) == "fuegen.schweissen"
+    assert broader_capability("fuegen.schweissen", ["fuegen.schweissen.wig"]) is None
+
+
+def test_numbers_and_units_are_not_description_words():
+    words = text_terms("500 Stück à 1.200 mm, RAL 7035, Edelstahl 1.4404, Passung H7")
+    assert "500" not in words.values() and "1.200" not in words.values()
+    assert "mm" not in words.values() and "Stück" not in words.values()
+    assert {"RAL", "Edelstahl", "H7"} <= set(words.values())
+    t = table(
+        [
+            {"id": "numbers", "caps": ["a"], "text": "Losgrößen ab 500 Stück, bis 1.200 mm"},
+            {"id": "words", "caps": ["a"], "text": "Edelstahl"},
+        ]
+    )
+    demand = RankingDemand((DemandStep("a"),), text="500 Stück aus Edelstahl, 1.200 mm")
+    ranked = {r.id: r for r in rank(demand, t)}
+    assert parts_of(ranked["numbers"], "text") == []
+    assert ranked["numbers"].components["text"] == 0.0
+    assert parts_of(ranked["words"], "text")[0]["terms"] == ["Edelstahl"]
 
 
 @pytest.mark.parametrize(("quantity", "best"), [(10, "micro"), (100_000, "large")])
@@ -259,8 +378,19 @@ def test_scores_are_bounded_sorted_and_add_up(instance):
             sum(WEIGHTS[k] * v for k, v in r.components.items()), abs=1e-5
         )
         coverage = [p for p in r.parts if p["kind"] == "coverage"][0]
-        assert coverage["covered"] >= 1
-    # Exactly the candidates that cover a step (fully or generically) are ranked.
+        assert coverage["covered"] == len(r.covered_steps)
+        # Covered means what the consortium engine means; every other step is explained once.
+        row = rows[r.id]
+        supplier = Supplier(str(r.id), 0, 0, frozenset(row["caps"]), frozenset(row["certs"]))
+        assert r.covered_steps == [
+            s.id
+            for s in demand.steps
+            if can_do(supplier, Step(s.id, s.capability, frozenset(s.certifications)))
+        ]
+        numbers = [n for p in r.parts if p["kind"] == "uncovered" for n in p["numbers"]]
+        numbers += [p["number"] for p in r.parts if p["kind"] == "generic"]
+        assert len(numbers) == len(set(numbers))
+    # Exactly the candidates with a capability for a step (the step's, below or above) are ranked.
     covering = {
         row["id"]
         for row in rows

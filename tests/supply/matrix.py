@@ -41,6 +41,8 @@ ROWS = [
     Row("supply:demand_ranking", D, "GET", "login 403 200 200 403 200 200"),
     Row("supply:demand_ranking", ID, "GET", "login 404 200 200 404 200 200", note="invited"),
     Row("supply:demand_consortium", D, "GET", "login 403 200 200 403 200 200"),
+    Row("supply:demand_widen_step", {**D, "step": "{demand_step}"}, "GET", POST_ONLY),
+    Row("supply:demand_widen_step", {**D, "step": "{demand_step}"}, "POST", BUYER_ADMINS_POST),
     # --- pages: inquiries -----------------------------------------------------------------
     Row("supply:inquiry_create", D, "GET", BUYER_ADMINS, {"organisation": "andere"}),
     Row(
@@ -138,6 +140,7 @@ def world(users: dict, values: dict) -> None:
         {
             "other": other.slug,
             "demand": demand.pk,
+            "demand_step": demand.steps.order_by("order").first().pk,
             "members_demand": members_demand.pk,
             "invited_demand": invited_demand.pk,
             "other_demand": other_demand.pk,

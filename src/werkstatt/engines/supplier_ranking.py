@@ -5,12 +5,16 @@ certifications, a material, a quantity), a delivery place and a free description
 candidate supplier has capabilities, certifications, materials, sites, a size class and text.
 The score (0 to 1) is a weighted sum of six parts, each between 0 and 1:
 
-- coverage (WEIGHTS["coverage"]): the share of steps the supplier can do. The taxonomy is a
-  tree of dotted keys. A supplier whose capability is the step's or lies below it covers the
-  step fully (a step asking for "trennen.spanen" is covered by a milling shop,
-  "trennen.spanen.fraesen"). A supplier that only names a capability above the step's (it says
-  "Spanen", the step asks for "Fräsen") covers it by half (GENERIC_MATCH): it probably can, but
-  has not said so; such steps are explained as `generic`. Nothing else counts.
+- coverage (WEIGHTS["coverage"]): how much of the demand the supplier can do, step by step.
+  The taxonomy is a tree of dotted keys. A supplier *covers* a step when it has the step's
+  capability or one below it (a step asking for "trennen.spanen" is covered by a milling shop,
+  "trennen.spanen.fraesen") and holds all of the step's certifications: the consortium
+  engine's rule (FORMATS.md §2, `able_to_do`), so the ranking and the consortia say the same.
+  A covered step counts 1. A supplier that only names a capability above the step's (it says
+  "Biegen", the step asks for "Abkanten") probably can, but has not said so: GENERIC_MATCH;
+  one that lacks a certification of the step counts CERTIFICATION_SHORT times as much. Such
+  steps are never "covered"; they are explained apart (`generic`, `missing_certification`),
+  and the steps nobody could do at all as `uncovered`.
 - certifications: the share of the certifications the demand requires (over all steps) that
   the supplier holds (1 if none are required).
 - distance: exp(-km / DISTANCE_SCALE_KM) from the supplier's site nearest the delivery place
@@ -24,12 +28,17 @@ The score (0 to 1) is a weighted sum of six parts, each between 0 and 1:
   sum over query terms of idf x saturated weight, divided by the best candidate's sum, so the
   best text match scores 1.
 
-Explanations are structured parts the page renders and translates, never English sentences:
-{"kind": "coverage", "covered": 3, "total": 4, "steps": [...]}, {"kind": "generic", "step": ...,
-"capability": ...}, {"kind": "distance", "km": 23}, {"kind": "certification", "code": "ISO 9001"},
-{"kind": "missing_certification", "code": ...}, {"kind": "size", "size": "small", "fit": "good",
-"fits": true} (fit: good, fair or poor; fits unless poor), {"kind": "material", "key": "edelstahl"},
-{"kind": "text", "terms": ["Edelstahl"]} (the description's words that matched, as written).
+Explanations are structured parts the page renders and translates, never English sentences.
+Steps are named by `id` and by their position (`number`, 1 for the first step):
+{"kind": "coverage", "covered": 3, "total": 4, "steps": [ids covered]},
+{"kind": "generic", "step": id, "number": 2, "capability": the supplier's broader key,
+"step_capability": the step's key}, {"kind": "uncovered", "steps": [ids], "numbers": [3, 4]}
+(steps the supplier has nothing for), {"kind": "distance", "km": 23},
+{"kind": "certification", "code": "ISO 9001"}, {"kind": "missing_certification", "code": ...,
+"steps": [ids], "numbers": [...]} (the steps asking for it), {"kind": "size", "size": "small",
+"fit": "good", "fits": true} (fit: good, fair or poor; fits unless poor), {"kind": "capacity"},
+{"kind": "material", "key": "edelstahl"}, {"kind": "text", "terms": ["Edelstahl"]} (the
+description's words that matched, as written; numbers and units never count as words).
 
 Everything is vectorised over a `CandidateTable` (capabilities etc. as flat arrays with offsets),
 so a service can keep one table of the whole directory in memory and rank tens of thousands of
@@ -63,6 +72,8 @@ WEIGHTS: dict[str, float] = {
     "text": 0.13,
 }
 GENERIC_MATCH = 0.5
+# A step the supplier has the capability for but not all of the step's certifications.
+CERTIFICATION_SHORT = 0.5
 DISTANCE_SCALE_KM = 60.0
 DISTANCE_UNKNOWN = 0.0
 SIZES = ("micro", "small", "medium", "large")
@@ -76,6 +87,9 @@ NEUTRAL = 0.5
 # Added to the size part (at most 1) for a supplier that states its capacities (machines, free
 # capacity, batch sizes): a buyer can check the fit at once.
 CAPACITY_BONUS = 0.2
+# Description words that say nothing about the work (units, quantities); numbers never count.
+NOT_DESCRIPTIVE = frozenset({"mm", "cm", "dm", "km", "kg", "µm", "um", "stuck", "stk", "ca"})
+MAX_TEXT_TERMS = 12
 
 
 @dataclass(frozen=True)
@@ -273,13 +287,57 @@ def _size_fit(quantity: int | None) -> dict[str, float] | None:
 _WORD = re.compile(r"[^\W_]+(?:[-./][^\W_]+)*")
 
 
-def _text_words(text: str) -> dict[str, str]:
-    """Query term -> the first word of the text that gave it (for the explanation)."""
+def text_terms(text: str) -> dict[str, str]:
+    """Query term -> the first word of the text that gave it (for the explanation), at most
+    MAX_TEXT_TERMS, in the text's order. Numbers ("500", "1.200") and units ("mm") are left
+    out: they say nothing about which supplier fits."""
     words: dict[str, str] = {}
     for token in _WORD.findall(text):
+        if not any(ch.isalpha() for ch in token):
+            continue
         for term in query_terms(token):
+            if term in NOT_DESCRIPTIVE or not any(ch.isalpha() for ch in term):
+                continue
             words.setdefault(term, token)
+            if len(words) >= MAX_TEXT_TERMS:
+                return words
     return words
+
+
+def _capability_mask(table: CandidateTable, step_key: str, value: float) -> BoolArray:
+    """Per candidate: whether one of its capabilities matches `step_key` with this value."""
+    return _has_any(
+        table.cap_start,
+        table.cap_codes,
+        _key_mask(table.cap_keys, lambda k: capability_match(step_key, k) == value),
+    )
+
+
+def holds_all(table: CandidateTable, codes: Sequence[str]) -> BoolArray:
+    """Per candidate: whether it holds every one of these certifications."""
+    out = np.ones(len(table), dtype=bool)
+    index = {k: j for j, k in enumerate(table.cert_keys)}
+    for code in dict.fromkeys(codes):
+        wanted = np.zeros(len(table.cert_keys), dtype=bool)
+        if code not in index:
+            return np.zeros(len(table), dtype=bool)
+        wanted[index[code]] = True
+        out &= _has_any(table.cert_start, table.cert_codes, wanted)
+    return out
+
+
+def able_to_do(
+    table: CandidateTable, capability: str, certifications: Sequence[str] = ()
+) -> BoolArray:
+    """Per candidate: whether it can do a step (the step's capability or one below it, and all
+    of the step's certifications): the consortium engine's rule, FORMATS.md §2."""
+    return _capability_mask(table, capability, 1.0) & holds_all(table, certifications)
+
+
+def broader_capability(step_key: str, keys: Sequence[str]) -> str | None:
+    """Of `keys`, the nearest one above `step_key` in the taxonomy (None if none is)."""
+    above = [k for k in keys if step_key.startswith(k + ".")]
+    return max(above, key=len) if above else None
 
 
 def rank(
@@ -294,7 +352,8 @@ def rank(
 ) -> list[Ranked]:
     """The `limit` best candidates for `demand`, best first, with explanations.
 
-    Only candidates covering at least one step (fully or generically) are ranked; `candidates`
+    Only candidates with a capability for at least one step (the step's, one below or one
+    above it) are ranked, whether or not they hold its certifications; `candidates`
     restricts to those positions (e.g. the publicly visible ones). Text similarity uses
     `postings` (term -> {position: weight}, e.g. from the search index) if given, else the
     table's `texts`; idf from `document_count`/`document_frequency` if given, else from the
@@ -310,23 +369,20 @@ def rank(
     else:
         mask[np.asarray(candidates, dtype=np.intp)] = True
 
-    # Coverage per step: full (the key or below), generic (an ancestor).
+    # Per step: the capability or one below it (full), only one above it (generic), and
+    # whether the supplier holds the step's certifications; covered = full and certified.
     full = np.zeros((len(steps), n), dtype=bool)
     generic = np.zeros((len(steps), n), dtype=bool)
+    certified = np.zeros((len(steps), n), dtype=bool)
     for i, step in enumerate(steps):
-        key = step.capability
-        full[i] = _has_any(
-            table.cap_start,
-            table.cap_codes,
-            _key_mask(table.cap_keys, lambda k, key=key: capability_match(key, k) == 1.0),
-        )
-        generic[i] = ~full[i] & _has_any(
-            table.cap_start,
-            table.cap_codes,
-            _key_mask(table.cap_keys, lambda k, key=key: capability_match(key, k) == GENERIC_MATCH),
-        )
-    step_value = full.astype(np.float64) + GENERIC_MATCH * generic
-    mask &= (step_value > 0).any(axis=0)
+        full[i] = _capability_mask(table, step.capability, 1.0)
+        generic[i] = ~full[i] & _capability_mask(table, step.capability, GENERIC_MATCH)
+        certified[i] = holds_all(table, step.certifications)
+    covered_mask = full & certified
+    step_value = (full.astype(np.float64) + GENERIC_MATCH * generic) * np.where(
+        certified, 1.0, CERTIFICATION_SHORT
+    )
+    mask &= (full | generic).any(axis=0)
     positions = np.nonzero(mask)[0]
     if len(positions) == 0:
         return []
@@ -335,12 +391,8 @@ def rank(
     # Certifications over all steps.
     required = list(dict.fromkeys(c for s in steps for c in s.certifications))
     held = np.zeros((len(required), len(positions)), dtype=bool)
-    cert_index = {k: j for j, k in enumerate(table.cert_keys)}
     for j, code in enumerate(required):
-        wanted = np.zeros(len(table.cert_keys), dtype=bool)
-        if code in cert_index:
-            wanted[cert_index[code]] = True
-        held[j] = _has_any(table.cert_start, table.cert_codes, wanted)[positions]
+        held[j] = holds_all(table, [code])[positions]
     certifications = held.mean(axis=0) if required else np.ones(len(positions))
 
     # Distance.
@@ -378,8 +430,8 @@ def rank(
     material = has_material.mean(axis=0) if wanted_materials else np.full(len(positions), NEUTRAL)
 
     # Text: BM25 over analysed terms.
-    words = _text_words(demand.text)
-    terms = list(words)[:12]
+    words = text_terms(demand.text)
+    terms = list(words)
     text = np.zeros(len(positions))
     matched_terms: list[FloatArray] = []
     if terms:
@@ -416,28 +468,53 @@ def rank(
     for k in order.tolist():
         position = int(positions[k])
         explanation: list[dict[str, Any]] = []
-        covered = [
-            steps[i].id or str(i + 1)
-            for i in range(len(steps))
-            if full[i, position] or generic[i, position]
-        ]
+        ids = [step.id or str(i + 1) for i, step in enumerate(steps)]
+        covered = [ids[i] for i in range(len(steps)) if covered_mask[i, position]]
         explanation.append(
             {"kind": "coverage", "covered": len(covered), "total": len(steps), "steps": covered}
         )
+        own_keys = [
+            table.cap_keys[c]
+            for c in table.cap_codes[table.cap_start[position] : table.cap_start[position + 1]]
+        ]
+        nothing: list[int] = []
         for i, step in enumerate(steps):
             if generic[i, position]:
                 explanation.append(
                     {
                         "kind": "generic",
-                        "step": step.id or str(i + 1),
-                        "capability": step.capability,
+                        "step": ids[i],
+                        "number": i + 1,
+                        "capability": broader_capability(step.capability, own_keys)
+                        or step.capability,
+                        "step_capability": step.capability,
                     }
                 )
+            elif not full[i, position]:
+                nothing.append(i)
+        if nothing:
+            explanation.append(
+                {
+                    "kind": "uncovered",
+                    "steps": [ids[i] for i in nothing],
+                    "numbers": [i + 1 for i in nothing],
+                }
+            )
         if np.isfinite(km[k]):
             explanation.append({"kind": "distance", "km": int(round(float(km[k])))})
         for j, code in enumerate(required):
-            kind = "certification" if held[j, k] else "missing_certification"
-            explanation.append({"kind": kind, "code": code})
+            if held[j, k]:
+                explanation.append({"kind": "certification", "code": code})
+                continue
+            asking = [i for i, step in enumerate(steps) if code in step.certifications]
+            explanation.append(
+                {
+                    "kind": "missing_certification",
+                    "code": code,
+                    "steps": [ids[i] for i in asking],
+                    "numbers": [i + 1 for i in asking],
+                }
+            )
         if fit is not None and sizes[k] >= 0:
             value = float(size[k])
             label = "good" if value >= 0.99 else ("fair" if value >= 0.6 else "poor")

@@ -12,7 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
@@ -312,15 +317,39 @@ class ConsortiumOptionSerializer(serializers.Serializer):
         ]
 
 
+class StepHelpSerializer(serializers.Serializer):
+    step = serializers.IntegerField(source="step.order")
+    capability = serializers.CharField(source="step.capability.key")
+    able_without_certifications = serializers.IntegerField()
+    broader = serializers.CharField(source="broader.key", allow_null=True, default=None)
+    broader_able = serializers.IntegerField()
+    broader_without_certifications = serializers.IntegerField()
+
+
+class WidenedStepSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    capability = serializers.CharField()
+    broader = serializers.CharField()
+
+
 class ConsortiumPlanSerializer(serializers.Serializer):
     feasible = serializers.BooleanField()
     options = ConsortiumOptionSerializer(many=True)
     uncovered_steps = serializers.SerializerMethodField()
     partner_limit = serializers.BooleanField()
+    help = StepHelpSerializer(many=True)
+    widened = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_uncovered_steps(self, plan: planning.ConsortiumPlan) -> list[int]:
         return [step.order for step in plan.uncovered_steps]
+
+    @extend_schema_field(WidenedStepSerializer(many=True))
+    def get_widened(self, plan: planning.ConsortiumPlan) -> list[dict[str, Any]]:
+        return [
+            {"step": step.order, "capability": step.capability.key, "broader": broader.key}
+            for step, broader in plan.widened
+        ]
 
 
 class MatchSerializer(serializers.Serializer):
@@ -473,14 +502,25 @@ class DemandViewSet(
 
     @extend_schema(
         summary=_("Consortia for a demand: the best and alternatives"),
+        description=_(
+            "For steps nobody offers, `help` says how many offer them without the asked "
+            "certifications and how many the broader process; `?widen=1` computes those steps "
+            "with the broader process (listed in `widened`)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "widen", bool, description=_("Compute uncovered steps with the broader process")
+            )
+        ],
         responses=ConsortiumPlanSerializer,
     )
     @action(detail=True, methods=["get"])
     def consortia(self, request, pk=None):
         demand = self.get_object()
         require(request, "supply.plan_demand", demand)
+        widen = request.query_params.get("widen", "") in {"1", "true", "yes"}
         try:
-            plan = planning.consortia_for(demand, request.user)
+            plan = planning.consortia_for(demand, request.user, widen=widen)
         except planning.PlanningUnavailable as error:
             raise Http404 from error
         return Response(ConsortiumPlanSerializer(plan).data)

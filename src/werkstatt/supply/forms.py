@@ -306,11 +306,18 @@ class ConsortiumOptionsForm(forms.Form):
         help_text=_("Each further partner counts like this many kilometres of transport"),
     )
 
+    widen = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label=_("Compute with the broader process where nobody offers a step"),
+    )
+
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "max_partners": data.get("max_partners"),
             "partner_cost_km": data.get("partner_cost_km") or 0.0,
+            "widen": bool(data.get("widen")),
         }
 
 

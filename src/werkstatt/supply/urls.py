@@ -12,6 +12,11 @@ urlpatterns = [
     path("bedarf/<int:pk>/status/", demands.demand_status, name="demand_status"),
     path("bedarf/<int:pk>/anbieter/", demands.demand_ranking, name="demand_ranking"),
     path("bedarf/<int:pk>/konsortium/", demands.demand_consortium, name="demand_consortium"),
+    path(
+        "bedarf/<int:pk>/schritt/<int:step>/erweitern/",
+        demands.demand_widen_step,
+        name="demand_widen_step",
+    ),
     # Inquiries (views/inquiries.py).
     path("bedarf/<int:pk>/anfrage/", inquiries.inquiry_create, name="inquiry_create"),
     path(

@@ -24,9 +24,10 @@ import numpy as np
 
 from werkstatt.engines.consortium import Demand, Step, Supplier, form_consortium
 from werkstatt.engines.geo import haversine_km
+from werkstatt.engines.supplier_ranking import able_to_do
 from werkstatt.network.models import Organisation
 
-from .ranking import DemandSpec, candidate_directory, visible_positions
+from .ranking import DemandSpec, StepSpec, candidate_directory, visible_positions
 
 # Seconds per proposal: a page waits for the best and the alternatives.
 DEFAULT_TIME_LIMIT = 2.0
@@ -88,6 +89,82 @@ class ConsortiumProposal:
     @property
     def best(self) -> Consortium | None:
         return self.consortia[0] if self.consortia else None
+
+
+@dataclass
+class StepCoverage:
+    """How many candidate suppliers can do one step, and how many the broader process.
+
+    `able`: can do the step (its capability or one below, and its certifications: the engine's
+    rule); `able_without_certifications`: have the capability but not all certifications.
+    `broader`: the step's parent in the taxonomy (never a DIN 8580 main group such as
+    "fuegen": too broad to stand for a step), or "" if there is none; `broader_able`: can do
+    the step widened to it (the broader capability or one below it, with the step's
+    certifications); `broader_without_certifications`: the same without the certifications."""
+
+    step_id: str
+    capability: str
+    able: int
+    able_without_certifications: int
+    broader: str = ""
+    broader_able: int = 0
+    broader_without_certifications: int = 0
+
+
+def broader_key(capability: str) -> str:
+    """The step's parent capability when widening makes sense ("" for a main group's child)."""
+    parent = capability.rsplit(".", 1)[0] if "." in capability else ""
+    return parent if "." in parent else ""
+
+
+def step_coverage(demand_spec: DemandSpec, *, viewer: Any = None) -> list[StepCoverage]:
+    """Per step of the demand: who can do it, and who the broader process (vectorised over the
+    directory's copy, the same candidates as the ranking and the consortia)."""
+    directory = candidate_directory(demand_spec.steps)
+    table = directory.table
+    visible = np.zeros(len(directory.pks), dtype=bool)
+    visible[visible_positions(directory, demand_spec, viewer)] = True
+    located = table.site_start[1:] > table.site_start[:-1]  # the engine needs a position
+    visible &= located
+
+    def count(capability: str, certifications: list[str]) -> int:
+        return int((able_to_do(table, capability, certifications) & visible).sum())
+
+    out = []
+    for step, sid in zip(demand_spec.steps, demand_spec.step_ids(), strict=True):
+        broader = broader_key(step.capability)
+        out.append(
+            StepCoverage(
+                step_id=sid,
+                capability=step.capability,
+                able=count(step.capability, step.certifications),
+                able_without_certifications=count(step.capability, []),
+                broader=broader,
+                broader_able=count(broader, step.certifications) if broader else 0,
+                broader_without_certifications=count(broader, []) if broader else 0,
+            )
+        )
+    return out
+
+
+def widened(demand_spec: DemandSpec, steps: dict[str, str]) -> DemandSpec:
+    """The demand with the capability of some steps (step id -> broader key) widened."""
+    return DemandSpec(
+        steps=[
+            StepSpec(
+                capability=steps.get(sid, s.capability),
+                certifications=list(s.certifications),
+                material=s.material,
+                quantity=s.quantity,
+                id=s.id,
+            )
+            for s, sid in zip(demand_spec.steps, demand_spec.step_ids(), strict=True)
+        ],
+        lat=demand_spec.lat,
+        lon=demand_spec.lon,
+        text=demand_spec.text,
+        exclude=list(demand_spec.exclude),
+    )
 
 
 def engine_input(

@@ -211,6 +211,28 @@ def do_update_demand(
 
 
 @transaction.atomic
+def do_widen_step(demand: Demand, user: Any, step: DemandStep) -> DemandStep:
+    """Change one step of an open demand to its broader process (the parent capability, e.g.
+    "Abkanten" -> "Biegen"), when nobody offers the narrower one."""
+    from .consortia import broader_key
+
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    check_open(demand)
+    step = DemandStep.objects.select_related("capability").filter(pk=step.pk, demand=demand).first()
+    if step is None:
+        raise ValidationError(_("Please choose a step of this demand."))
+    broader = Capability.objects.filter(key=broader_key(step.capability.key)).first()
+    if broader is None:
+        raise ValidationError(
+            _("Step %(number)d has no broader process to change to.") % {"number": step.order}
+        )
+    step.capability = broader
+    step.save(update_fields=["capability"])
+    Demand.objects.filter(pk=demand.pk).update(updated=timezone.now())
+    return step
+
+
+@transaction.atomic
 def do_set_demand_status(demand: Demand, user: Any, status: str) -> Demand:
     """Mark an open demand fulfilled or withdrawn.
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 
-from werkstatt.network.models import Organisation
+from werkstatt.network.models import Capability, Organisation
 
 from ..models import Demand, DemandStep
 from . import consortia, ranking
@@ -111,6 +111,30 @@ class ConsortiumOption:
     total_km: float
     optimal: bool
     gap: float | None = None  # proven relative gap in per cent when not optimal
+    # Step pk -> the broader capability it was computed with (ConsortiumPlan.widened).
+    broader: dict[int, Capability] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[DemandStep, Organisation, Capability | None]]:
+        """Each step with its partner and the broader capability it was computed with."""
+        return [(step, org, self.broader.get(step.pk)) for step, org in self.assignments]
+
+
+@dataclass
+class StepHelp:
+    """A step no consortium can do, and what would help: how many offer it without the asked
+    certifications, how many the broader process (see consortia.StepCoverage)."""
+
+    step: DemandStep
+    able_without_certifications: int
+    broader: Capability | None
+    broader_able: int
+    broader_without_certifications: int
+
+    @property
+    def can_widen(self) -> bool:
+        """Whether the step widened to the broader process would find suppliers."""
+        return self.broader is not None and self.broader_able > 0
 
 
 @dataclass
@@ -119,6 +143,32 @@ class ConsortiumPlan:
     options: list[ConsortiumOption] = field(default_factory=list)
     uncovered_steps: list[DemandStep] = field(default_factory=list)
     partner_limit: bool = False
+    help: list[StepHelp] = field(default_factory=list)  # one per uncovered step
+    # Steps computed with their broader process (widen=True), with that capability.
+    widened: list[tuple[DemandStep, Capability]] = field(default_factory=list)
+
+    @property
+    def can_widen(self) -> bool:
+        return any(h.can_widen for h in self.help)
+
+
+def _help(
+    coverage: list[consortia.StepCoverage], by_id: dict[str, DemandStep], uncovered: list[str]
+) -> list[StepHelp]:
+    keys = [c.broader for c in coverage if c.broader]
+    capabilities = Capability.objects.in_bulk(keys, field_name="key") if keys else {}
+    found = {c.step_id: c for c in coverage}
+    return [
+        StepHelp(
+            step=by_id[sid],
+            able_without_certifications=found[sid].able_without_certifications,
+            broader=capabilities.get(found[sid].broader),
+            broader_able=found[sid].broader_able,
+            broader_without_certifications=found[sid].broader_without_certifications,
+        )
+        for sid in uncovered
+        if sid in by_id and sid in found
+    ]
 
 
 def consortia_for(
@@ -128,29 +178,52 @@ def consortia_for(
     alternatives: int = 3,
     max_partners: int | None = None,
     partner_cost_km: float = 0.0,
+    widen: bool = False,
 ) -> ConsortiumPlan:
-    """The best consortium for `demand` and up to `alternatives` genuinely different ones."""
+    """The best consortium for `demand` and up to `alternatives` genuinely different ones.
+
+    When no consortium can do a step, the plan says per such step how many suppliers offer it
+    without the asked certifications and how many the broader process (`help`). With `widen`,
+    each step nobody can do but somebody can do in its broader process is computed with the
+    broader capability (marked in `widened`): a preview for the buyer, who may then change the
+    step in the demand (services/demands.do_widen_step).
+    """
     if demand.delivery_lat is None or demand.delivery_lon is None:
         raise PlanningUnavailable
     steps = steps_for_planning(demand)
+    by_id = {str(step.pk): step for step in steps}
+    spec = demand_spec_for(demand, steps)
+    coverage: list[consortia.StepCoverage] | None = None
+    widened: dict[str, str] = {}
+    if widen:
+        coverage = consortia.step_coverage(spec, viewer=viewer)
+        widened = {c.step_id: c.broader for c in coverage if c.able == 0 and c.broader_able > 0}
     proposal = consortia.propose_consortia(
-        demand_spec_for(demand, steps),
+        consortia.widened(spec, widened) if widened else spec,
         alternatives=alternatives,
         max_partners=max_partners,
         partner_cost_km=partner_cost_km,
         viewer=viewer,
     )
-    by_id = {str(step.pk): step for step in steps}
+    broader = Capability.objects.in_bulk(list(widened.values()), field_name="key")
+    marked = [(by_id[sid], broader[key]) for sid, key in widened.items() if key in broader]
     if not proposal.feasible:
+        help_ = []
+        if proposal.uncovered_steps:
+            if coverage is None:
+                coverage = consortia.step_coverage(spec, viewer=viewer)
+            help_ = _help(coverage, by_id, proposal.uncovered_steps)
         return ConsortiumPlan(
             feasible=False,
             uncovered_steps=[by_id[i] for i in proposal.uncovered_steps if i in by_id],
             partner_limit=proposal.partner_limit,
+            help=help_,
+            widened=marked,
         )
-    return ConsortiumPlan(
-        feasible=True,
-        options=[_option(demand, by_id, consortium) for consortium in proposal.consortia],
-    )
+    options = [_option(demand, by_id, consortium) for consortium in proposal.consortia]
+    for option in options:
+        option.broader = {step.pk: capability for step, capability in marked}
+    return ConsortiumPlan(feasible=True, options=options, widened=marked)
 
 
 def _option(demand: Demand, by_id: dict[str, DemandStep], consortium: Any) -> ConsortiumOption:

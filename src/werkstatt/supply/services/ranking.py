@@ -37,8 +37,9 @@ from werkstatt.engines.supplier_ranking import (
     RankingDemand,
     rank,
     relevant_capabilities,
+    text_terms,
 )
-from werkstatt.engines.text import query_terms, reverse
+from werkstatt.engines.text import reverse
 from werkstatt.network.models import Organisation, SearchTerm, Site
 
 SUPPLIER_KINDS = (
@@ -49,7 +50,6 @@ SUPPLIER_KINDS = (
 )
 # A description term that matches index terms only as a prefix or suffix counts this much.
 PARTIAL_FACTOR = 0.6
-MAX_TEXT_TERMS = 12
 _POSTINGS_CACHED = 256
 _HIGH = "\uffff"
 
@@ -297,7 +297,7 @@ def rank_suppliers(
         return []
     directory = candidate_directory(demand_spec.steps)
     demand = engine_demand(demand_spec)
-    terms = query_terms(demand_spec.text)[:MAX_TEXT_TERMS]
+    terms = list(text_terms(demand_spec.text))  # the engine's terms: no numbers or units
     postings, frequency = directory.text_postings(terms) if terms else ({}, {})
     ranked = rank(
         demand,

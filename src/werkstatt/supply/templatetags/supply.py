@@ -32,6 +32,28 @@ def _material_names() -> dict[str, tuple[str, str]]:
     return {m.key: (m.name_de, m.name_en) for m in Material.objects.all()}
 
 
+def capability_name(key: str) -> str:
+    """The capability's name in the active language (reference data, cached per process; a
+    key the cache does not know yet is looked up once more)."""
+    names = _capability_names()
+    if key not in names:
+        _capability_names.cache_clear()
+        names = _capability_names()
+    de, en = names.get(key, (key, ""))
+    return en if (get_language() or "de").startswith("en") and en else de
+
+
+@functools.cache
+def _capability_names() -> dict[str, tuple[str, str]]:
+    from werkstatt.network.models import Capability
+
+    return {c.key: (c.name_de, c.name_en) for c in Capability.objects.all()}
+
+
+def _numbers(values: Any) -> str:
+    return ", ".join(str(v) for v in values or [])
+
+
 def explain(part: dict[str, Any]) -> str:
     """One structured explanation part of the ranking or the matching, as a short phrase.
 
@@ -48,9 +70,28 @@ def explain(part: dict[str, Any]) -> str:
     if kind == "certification":
         return str(part.get("code", ""))
     if kind == "missing_certification":
+        numbers = part.get("numbers") or []
+        if numbers:
+            return ngettext(
+                "without %(code)s (step %(numbers)s)",
+                "without %(code)s (steps %(numbers)s)",
+                len(numbers),
+            ) % {"code": part.get("code", ""), "numbers": _numbers(numbers)}
         return _("without %(code)s") % {"code": part.get("code", "")}
     if kind == "generic":
-        return _("a related process for one step")
+        numbers = part.get("numbers") or ([part["number"]] if part.get("number") else [])
+        if not numbers or not part.get("capability"):
+            return _("a broader process for one step")
+        return ngettext(
+            "%(capability)s (broader) for step %(numbers)s",
+            "%(capability)s (broader) for steps %(numbers)s",
+            len(numbers),
+        ) % {"capability": capability_name(part["capability"]), "numbers": _numbers(numbers)}
+    if kind == "uncovered":
+        numbers = part.get("numbers") or []
+        return ngettext(
+            "step %(numbers)s not covered", "steps %(numbers)s not covered", len(numbers)
+        ) % {"numbers": _numbers(numbers)}
     if kind == "size":
         fit = part.get("fit", "good")
         if fit == "good":
@@ -84,10 +125,28 @@ def explain(part: dict[str, Any]) -> str:
     return ""
 
 
+def merged(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parts with the broader-process ones of the same capability joined into one
+    ("Biegen (broader) for steps 2, 3")."""
+    out: list[dict[str, Any]] = []
+    generic: dict[str, dict[str, Any]] = {}
+    for part in parts or []:
+        if part.get("kind") == "generic" and part.get("capability") and part.get("number"):
+            known = generic.get(part["capability"])
+            if known is not None:
+                known["numbers"].append(part["number"])
+                continue
+            part = {**part, "numbers": [part["number"]]}
+            generic[part["capability"]] = part
+        out.append(part)
+    return out
+
+
 @register.filter
 def explanation(parts: list[dict[str, Any]]) -> list[str]:
-    """The parts that say something, in words."""
-    return [text for text in (explain(p) for p in parts or []) if text]
+    """The parts that say something, in words, each phrase once."""
+    texts = (explain(p) for p in merged(parts))
+    return list(dict.fromkeys(text for text in texts if text))
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from ..forms import (
     admin_organisations,
     step_initial,
 )
-from ..models import Demand
+from ..models import Demand, DemandStep
 from ..services import demands as services
 from ..services import lists, planning
 from .common import GET, GET_POST, PAGE_SIZE, object_view, run
@@ -184,7 +184,30 @@ def demand_consortium(request: HttpRequest, demand: Demand) -> HttpResponse:
             "options_form": options_form,
             "options": options_form.options(),
             "can_send": request.user.has_perm("supply.send_inquiry", demand),
+            "can_change": request.user.has_perm("supply.change_demand", demand),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
     )
+
+
+@require_POST
+@demand_admin_view
+def demand_widen_step(request: HttpRequest, demand: Demand, step: int) -> HttpResponse:
+    """One click: the step nobody offers becomes its broader process in the demand."""
+    found = DemandStep.objects.filter(pk=step, demand=demand).select_related("capability").first()
+    if found is None:
+        raise Http404
+    narrower = found.capability.name
+    try:
+        changed = services.do_widen_step(demand, request.user, found)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Step %(number)d now asks for %(broader)s instead of %(narrower)s.")
+            % {"number": changed.order, "broader": changed.capability.name, "narrower": narrower},
+        )
+    return redirect("supply:demand_consortium", pk=demand.pk)

@@ -80,6 +80,13 @@ def consortium_inquiry(request: HttpRequest, demand: Demand) -> HttpResponse:
         index = form.cleaned_data["alternative"]
         if not plan.feasible or index >= len(plan.options):
             raise ValidationError(_("This consortium is no longer available. Please reload."))
+        if plan.widened:
+            raise ValidationError(
+                _(
+                    "This consortium was computed with a broader process for some steps. "
+                    "Please change those steps in the demand first."
+                )
+            )
         sent = services.do_send_consortium_inquiry(
             demand, request.user, plan.options[index].assignments, form.cleaned_data["message"]
         )
