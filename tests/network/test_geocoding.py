@@ -251,3 +251,102 @@ def test_postcode_and_city_in_one_field():
     assert geocode(city="99999 Torgau").name == "Torgau"
     # Six digits are no postcode.
     assert geocode(postcode="091110") is None
+
+
+# --- a postcode and a place that don't belong together ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city"),
+    [
+        ("01069", "Dresden"),
+        ("01109", "Dresden-Klotzsche"),  # a quarter after the town's name
+        ("09117", "Chemnitz OT Rabenstein"),
+        ("09599", "Freiberg"),
+        ("01445", "Radebeul"),
+        ("09111", ""),  # no place: nothing to compare
+        ("99999", "Leipzig"),  # unknown postcode: cannot tell
+        ("01069", "Kleinkleckersdorf"),  # unknown village: cannot tell
+    ],
+)
+def test_postcode_and_place_that_fit(postcode, city):
+    from werkstatt.network.services.geocoding import postcode_mismatch
+
+    assert postcode_mismatch(postcode, city) is None
+
+
+def test_postcode_of_another_town_is_a_mismatch():
+    from werkstatt.network.services.geocoding import postcode_mismatch
+
+    place = postcode_mismatch("01069", "Leipzig")
+    assert place is not None and place.name == "Dresden" and place.postcode == "01069"
+    assert postcode_mismatch("09111", "Zwickau").name == "Chemnitz"
+
+
+@pytest.mark.django_db
+def test_site_form_refuses_a_postcode_of_another_town(client):
+    from django.urls import reverse
+    from django.utils import translation
+    from tests.factories import OrganisationAdminFactory
+
+    from werkstatt.network.models import Site
+
+    admin = OrganisationAdminFactory()
+    client.force_login(admin.user)
+    with translation.override("en"):
+        url = reverse("network:organisation_sites", args=[admin.organisation.slug])
+    response = client.post(url, {"postcode": "01069", "city": "Leipzig", "is_headquarters": "on"})
+    assert response.status_code == 200
+    assert not Site.objects.exists()
+    errors = response.context["form"].errors["postcode"]
+    assert errors == [
+        "The postcode 01069 belongs to Dresden, not to Leipzig. Please correct the postcode or "
+        "the place."
+    ]
+    html = response.content.decode()
+    assert 'aria-describedby="id_postcode_error"' in html or "id_postcode_error" in html
+    ok = client.post(url, {"postcode": "04103", "city": "Leipzig", "is_headquarters": "on"})
+    assert ok.status_code == 302
+    assert Site.objects.get().region.code == "14713"
+
+
+# --- what a person may have meant ---------------------------------------------------------------
+
+
+def test_start_of_a_name_suggests_the_place():
+    from werkstatt.network.services.geocoding import suggest_places
+
+    first = suggest_places("Annaberg")[0]
+    assert (first.place.name, first.how, first.place.region_code) == (
+        "Annaberg-Buchholz",
+        "prefix",
+        "14521",
+    )
+    assert suggest_places("Hohenstein")[0].place.name == "Hohenstein-Ernstthal"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Zwikau", "Zwickau"),
+        ("Chemnits", "Chemnitz"),
+        ("Dresdn", "Dresden"),
+        ("Marienbrg", "Marienberg"),
+    ],
+)
+def test_misspelt_place_suggests_did_you_mean(typed, meant):
+    from werkstatt.network.services.geocoding import suggest_places
+
+    suggestions = suggest_places(typed)
+    assert suggestions[0].place.name == meant
+    assert suggestions[0].how == "similar"
+    assert 80 <= suggestions[0].score < 100
+
+
+def test_known_places_and_nonsense_suggest_nothing():
+    from werkstatt.network.services.geocoding import suggest_places
+
+    assert suggest_places("Zwickau") == []
+    assert suggest_places("Annaberg-Buchholz") == []
+    assert suggest_places("xq") == []
+    assert suggest_places("Qwrtzpfl") == []

@@ -173,6 +173,7 @@ def similar_organisations(
     if not key:
         return []
     words = sorted({w for w in key.split() if len(w) >= 3})
+
     def having(word: str) -> Q:
         # name_key is kept by these services, the demo and the import; the name itself covers
         # organisations written some other way.
@@ -189,7 +190,7 @@ def similar_organisations(
     rows = list(
         Organisation.objects.filter(query)
         .order_by("pk")
-        .values_list("pk", "name", "website")[: _COMMON_WORD]
+        .values_list("pk", "name", "website")[:_COMMON_WORD]
     )
     if not rows:
         return []
@@ -302,8 +303,27 @@ def do_refresh_location(org: Organisation, user: Any) -> None:
     reindex([org.pk])
 
 
+def check_postcode_and_place(postcode: str, city: str) -> None:
+    """A postcode and a place that don't belong together are a mistake: say which is which."""
+    from . import geocoding
+
+    place = geocoding.postcode_mismatch(postcode or "", city or "")
+    if place is not None:
+        raise ValidationError(
+            {
+                "postcode": _(
+                    "The postcode %(postcode)s belongs to %(postcode_place)s, not to %(place)s. "
+                    "Please correct the postcode or the place."
+                )
+                % {"postcode": place.postcode, "postcode_place": place.name, "place": city.strip()}
+            },
+            code="postcode_mismatch",
+        )
+
+
 def _save_site(site: Site, user: Any, data: Mapping[str, Any]) -> Site:
     _apply(site, data, SITE_FIELDS)
+    check_postcode_and_place(site.postcode, site.city)
     if not site.city:
         # A postcode alone is enough: the gazetteer names its place.
         from . import geocoding
