@@ -3,13 +3,25 @@
 ZukunftsWerkstatt INDUSTRIE (built by strategy's demo, which runs first).
 
 Three hundred simulated participants (Participants without accounts, as imported voters are)
-vote on thirty theses. Their opinions are planted: each belongs to one of three camps with a
-position on two latent axes (state support vs. market; employees' vs. employers' view), and
-agrees with a thesis with a probability that grows with how well the thesis fits that
-position; some pass, and nobody sees every thesis (as in Polis). Two theses everyone shares and
-one everyone rejects give the map a consensus. The conversation is analysed at once, so the
-results page shows the groups. The demo account firma@ has voted on every thesis ("your group");
-mitglied@ has not voted yet, to try it out.
+vote on thirty theses. Their opinions are planted (`simulate`): each belongs to one of three
+camps with a position on two latent axes (state support vs. market; employees' vs. employers'
+view), and agrees with a thesis with a probability that grows with how well the thesis fits
+that position; 12 % of the votes are passes, most people vote on 10 to 30 theses and one in ten
+on only a few (too few to be placed in a group, as in Polis). Two theses everyone shares and
+one everyone rejects give the map a consensus.
+
+The camps sit at equal distances from each other *in vote space*, not on the latent axes: the
+theses' two loadings are correlated (a thesis for state support mostly also favours the
+employees' side), so camps that look equidistant on the axes can be close in what they vote.
+The earlier positions put the large-industry and the union camp 4.1 apart against 5.9 and 6.3
+for the others (expected vote vectors), and the engine, choosing the number of groups by
+silhouette as Polis does, found two groups or three depending on the last few votes. Now all
+three pairs are 5.7 apart and three groups win clearly (silhouette of the base clusters
+0.55–0.59 for three groups against 0.36–0.44 for two, seeds 1, 2, 3, 7 and 2026);
+tests/opinions/test_demo.py checks that the planted camps are found and stay found.
+
+The conversation is analysed at once, so the results page shows the groups. The demo account
+firma@ has voted on every thesis ("your group"); mitglied@ has not voted yet, to try it out.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -67,13 +80,17 @@ THESES: tuple[tuple[str, float, float, float], ...] = (
     ("Leiharbeit in der Industrie soll strenger begrenzt werden.", 0.2, 1.0, -0.1),
 )  # fmt: skip
 
-# Camps: name (for the docstring's sake), position on the two axes, share of participants.
+# Camps: name, position on the two axes, share of participants. Equidistant in vote space (see
+# the module's docstring): 5.7 apart for each pair, from the expected vote on each thesis.
 CAMPS = (
-    ("Ansiedlung und Großindustrie", (1.0, -0.5), 0.34),
-    ("Gewerkschaften und Soziales", (0.0, 1.0), 0.33),
-    ("Mittelstand und Handwerk", (-1.0, -0.5), 0.33),
+    ("Ansiedlung und Großindustrie", (1.1, -1.1), 0.34),
+    ("Gewerkschaften und Soziales", (0.0, 1.1), 0.33),
+    ("Mittelstand und Handwerk", (-0.8, 0.0), 0.33),
 )
-NOISE = 0.22
+NOISE = 0.15  # spread of a camp's members around its position
+SLOPE = 4.0  # how decisively a position turns into agreeing or disagreeing
+PASS_RATE = 0.12
+SPARSE_SHARE = 0.1  # participants who vote on only 2 to 6 theses
 PARTICIPANT_STATEMENTS = (
     ("Die Landkreise sollen eigene Wirtschaftsförderer für KMU bekommen.", Statement.Status.PENDING),
     ("Azubi-Tickets für Bus und Bahn sollen landesweit kostenlos sein.", Statement.Status.PENDING),
@@ -94,13 +111,43 @@ def _phase(process: Process) -> Phase | None:
 def _agree_probability(position: tuple[float, float], thesis: tuple[str, float, float, float]):
     _text, a, b, bias = thesis
     fit = position[0] * a + position[1] * b
-    return 1.0 / (1.0 + math.exp(-(3.2 * fit + 1.6 * bias)))
+    return 1.0 / (1.0 + math.exp(-(SLOPE * fit + 1.6 * bias)))
 
 
 def _vote(rng: random.Random, position: tuple[float, float], thesis) -> int:
-    if rng.random() < 0.12:
+    if rng.random() < PASS_RATE:
         return 0  # pass / unsure
     return 1 if rng.random() < _agree_probability(position, thesis) else -1
+
+
+@dataclass(frozen=True)
+class SimulatedParticipant:
+    camp: int | None  # index into CAMPS; None for the demo firm's account
+    votes: list[tuple[int, int, timedelta]]  # (thesis index, value, time after the start)
+
+
+def simulate(seed: int, participants: int = PARTICIPANTS) -> list[SimulatedParticipant]:
+    """The planted opinions and votes of the simulated participants, reproducible for a seed;
+    the last one is the demo firm (a Mittelstand firm that voted on every thesis)."""
+    rng = random.Random(seed * 7919 + 4)
+    weights = [share for _name, _pos, share in CAMPS]
+    people: list[tuple[int | None, tuple[float, float], int]] = []
+    for _n in range(participants):
+        camp = rng.choices(range(len(CAMPS)), weights=weights)[0]
+        centre = CAMPS[camp][1]
+        position = (centre[0] + rng.gauss(0, NOISE), centre[1] + rng.gauss(0, NOISE))
+        sparse = rng.random() < SPARSE_SHARE
+        seen = rng.randint(2, 6) if sparse else rng.randint(10, len(THESES))
+        people.append((camp, position, seen))
+    people.append((None, CAMPS[2][1], len(THESES)))
+    out = []
+    for camp, position, seen in people:
+        votes = []
+        for index in sorted(rng.sample(range(len(THESES)), seen)):
+            moment = timedelta(seconds=rng.randint(0, 30 * 24 * 3600))
+            votes.append((index, _vote(rng, position, THESES[index]), moment))
+        out.append(SimulatedParticipant(camp, votes))
+    return out
 
 
 def build_demo(seed: int, report: Report) -> None:
@@ -112,7 +159,6 @@ def build_demo(seed: int, report: Report) -> None:
     if phase is None:
         report("Opinion maps: no ZukunftsWerkstatt process (strategy demo) found, skipped.")
         return
-    rng = random.Random(seed * 7919 + 4)
     now = timezone.now()
     start = now - timedelta(days=30)
     users = {
@@ -145,35 +191,32 @@ def build_demo(seed: int, report: Report) -> None:
                 for i, thesis in enumerate(THESES)
             ]
         )
-        participants: list[Participant] = []
-        positions: list[tuple[float, float]] = []
-        weights = [share for _name, _pos, share in CAMPS]
-        for n in range(PARTICIPANTS):
-            _name, centre, _share = rng.choices(CAMPS, weights=weights)[0]
-            positions.append((centre[0] + rng.gauss(0, NOISE), centre[1] + rng.gauss(0, NOISE)))
-            participants.append(Participant(conversation=conversation, external_id=f"demo-{n:03d}"))
+        simulated = simulate(seed)
         firma = users["firma"]
-        if firma is not None:
-            participants.append(Participant(conversation=conversation, user=firma))
-            positions.append(CAMPS[2][1])  # a Mittelstand firm
+        participants: list[Participant] = []
+        for n, person in enumerate(simulated):
+            if person.camp is None:
+                participants.append(Participant(conversation=conversation, user=firma))
+            else:
+                participants.append(
+                    Participant(conversation=conversation, external_id=f"demo-{n:03d}")
+                )
+        if firma is None:
+            simulated, participants = simulated[:-1], participants[:-1]
         participants = Participant.objects.bulk_create(participants)
         if not participants[0].pk:  # databases that don't return ids from bulk_create
             participants = list(conversation.participants.order_by("pk"))
-        votes = []
-        for participant, position in zip(participants, positions):
-            everything = participant.user_id is not None
-            seen = len(THESES) if everything else rng.randint(10, len(THESES))
-            for index in sorted(rng.sample(range(len(THESES)), seen)):
-                moment = start + timedelta(seconds=rng.randint(0, 30 * 24 * 3600))
-                votes.append(
-                    Vote(
-                        participant=participant,
-                        statement=statements[index],
-                        value=_vote(rng, position, THESES[index]),
-                        created=moment,
-                        modified=moment,
-                    )
-                )
+        votes = [
+            Vote(
+                participant=participant,
+                statement=statements[index],
+                value=value,
+                created=start + moment,
+                modified=start + moment,
+            )
+            for participant, person in zip(participants, simulated, strict=True)
+            for index, value, moment in person.votes
+        ]
         Vote.objects.bulk_create(votes, batch_size=2000)
         authors = participants[:3]
         for offset, ((text, status), author) in enumerate(
