@@ -29,9 +29,11 @@ STATEMENT_MAX_LENGTH = 280
 
 
 class Conversation(models.Model):
+    # PROTECT: deleting a phase (or its process) must not silently take a conversation with all
+    # its votes along; the conversation has to be moved or deleted first.
     phase = models.ForeignKey(
         "strategy.Phase",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="conversations",
         verbose_name=_("phase"),
     )
