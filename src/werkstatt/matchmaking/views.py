@@ -21,7 +21,7 @@ from werkstatt.jobs.services import enqueue
 from .forms import AnswerForm, ProfileForm, RequestForm, SetupForm, SlotsForm
 from .models import Meeting, MeetingRequest, Profile, Slot
 from .rules import registration_of
-from .services import documents, scheduling
+from .services import diagnosis, documents, scheduling
 from .services import matching as services
 
 
@@ -58,6 +58,12 @@ def event_page(request: HttpRequest, event: Event) -> HttpResponse:
         raise PermissionDenied
     profile = _participant(request, event)
     services.ensure_profiles(event)
+    schedule = scheduling.personal_schedule(profile)
+    reasons = diagnosis.diagnose(
+        event, only=[item.meeting.pk for item in schedule if item.slot is None]
+    ).reasons
+    for item in schedule:
+        item.reason = reasons.get(item.meeting.pk)
     incoming = (
         MeetingRequest.objects.filter(recipient=profile, status=MeetingRequest.Status.PENDING)
         .select_related("sender__registration")
@@ -79,7 +85,7 @@ def event_page(request: HttpRequest, event: Event) -> HttpResponse:
             "suggestions": services.suggestions(profile, limit=8),
             "incoming": incoming,
             "outgoing": outgoing,
-            "schedule": scheduling.personal_schedule(profile),
+            "schedule": schedule,
             "request_form": RequestForm(),
         },
     )
@@ -270,6 +276,14 @@ def plan(request: HttpRequest, event: Event) -> HttpResponse:
         return redirect(job)
     slots, tables, grid = scheduling.table_plan(event)
     rows = [(table, [grid.get((slot.pk, table)) for slot in slots]) for table in tables]
+    why = diagnosis.diagnose(event)
+    unplaced = list(
+        Meeting.objects.filter(event=event, slot__isnull=True)
+        .select_related("request__sender__registration", "request__recipient__registration")
+        .order_by("pk")[:100]
+    )
+    for m in unplaced:
+        m.reason = why.reasons.get(m.pk)
     counts: dict[str, Any] = {
         "accepted": Meeting.objects.filter(event=event).count(),
         "placed": len(grid),
@@ -287,9 +301,9 @@ def plan(request: HttpRequest, event: Event) -> HttpResponse:
             "slots": slots,
             "rows": rows,
             "counts": counts,
-            "unplaced": Meeting.objects.filter(event=event, slot__isnull=True)
-            .select_related("request__sender__registration", "request__recipient__registration")
-            .order_by("pk")[:100],
+            "diagnosis": why,
+            "unplaced": unplaced,
+            "unplaced_count": len(why.reasons),
         },
     )
 

@@ -65,21 +65,28 @@ def schedule_pdf(profile: Profile) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(3)
+    rows = []
+    for item in personal_schedule(profile):
+        if item.slot is None:
+            rows.append((_("not placed"), "–", item.partner.display_name))
+        else:
+            start = timezone.localtime(item.slot.starts_at)
+            rows.append((start.strftime("%H:%M"), str(item.table), item.partner.display_name))
+    headings = (_("Time"), _("Table"), _("Partner"))
+    # Columns as wide as their longest text ("nicht eingeplant" must not run into the table).
     pdf.set_font("DejaVu", "B", 10)
-    widths = (28, 20, 0)
-    for width, label in zip(widths, (_("Time"), _("Table"), _("Partner"))):
+    widths = [
+        max(pdf.get_string_width(headings[i]), *(pdf.get_string_width(r[i]) for r in rows), 12) + 6
+        for i in (0, 1)
+    ]
+    for width, label in zip((*widths, 0), headings, strict=True):
         pdf.cell(width, 7, label, border="B")
     pdf.ln(7)
     pdf.set_font("DejaVu", "", 10)
-    for item in personal_schedule(profile):
-        if item.slot is None:
-            when, table = _("not placed"), "–"
-        else:
-            start = timezone.localtime(item.slot.starts_at)
-            when, table = start.strftime("%H:%M"), str(item.table)
+    for when, table, partner in rows:
         pdf.cell(widths[0], 7, when)
         pdf.cell(widths[1], 7, table)
-        pdf.multi_cell(0, 7, item.partner.display_name, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, partner, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

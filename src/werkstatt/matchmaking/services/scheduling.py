@@ -217,6 +217,7 @@ class PersonalMeeting:
     partner: Profile
     slot: Slot | None
     table: int | None
+    reason: str | None = None  # why it is not placed (services/diagnosis.py), if asked
 
 
 def personal_schedule(profile: Profile) -> list[PersonalMeeting]:
