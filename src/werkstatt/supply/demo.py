@@ -4,6 +4,11 @@ the cooperation exchange, built on the demo organisations, reproducible for a se
 - Buyers are demo companies in the place the demand names (machine building in Chemnitz,
   automotive in Zwickau, rail in Bautzen and Görlitz, electronics in Dresden …); the delivery
   place is theirs. Deadlines are relative to today.
+- Steps ask for what a purchaser would write (Abkanten, MIG/MAG-Schweißen with ISO 3834), but
+  only for what the demo network offers: each step takes the most specific of its capability
+  and the capabilities above it that at least MIN_SUPPLIERS public suppliers can do with the
+  step's certifications (the ranking's and the consortia's rule), and drops certifications
+  nobody holds. So no demo demand contradicts the network it runs on.
 - Inquiries go through the same services as on the pages (history, notifications): for the
   welded frame, to the partners of the proposed consortium; the showcase firm (the account
   firma@) gets an inquiry about milling and has asked back, so its inbox has something to do.
@@ -20,6 +25,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from werkstatt.network.demo import SHOWCASE, demo_organisations
@@ -34,6 +40,7 @@ from werkstatt.network.models import (
 from .models import CooperationOffer, Demand, Inquiry, Visibility
 from .services import cooperation, demands, inquiries, planning
 from .services.demands import StepData
+from .services.ranking import SUPPLIER_KINDS
 
 Report = Callable[[str], None]
 
@@ -60,6 +67,9 @@ class DemandTemplate:
     single_inquiries: int = 0
 
 
+# A step's capability is used if at least this many public demo suppliers can do it.
+MIN_SUPPLIERS = 3
+
 DEMANDS = (
     DemandTemplate(
         "Chemnitz",
@@ -69,8 +79,10 @@ DEMANDS = (
         "RAL 7035. Zeichnungen und STEP-Daten auf Anfrage. Rahmenvertrag für 40 Stück im Jahr.",
         (
             StepTemplate("trennen.abtragen.laserschneiden", 40, "stahl.baustahl"),
-            StepTemplate("umformen.biegen", 40, "stahl.baustahl"),
-            StepTemplate("fuegen.schweissen", 40, "stahl.baustahl", "ISO 13920 BF"),
+            StepTemplate("umformen.biegen.abkanten", 40, "stahl.baustahl"),
+            StepTemplate(
+                "fuegen.schweissen.mig_mag", 40, "stahl.baustahl", "ISO 13920 BF", ("ISO 3834",)
+            ),
             StepTemplate("trennen.spanen.fraesen", 40, "stahl.baustahl", "ISO 2768-mK, H7"),
             StepTemplate("beschichten.pulverbeschichten", 40, "", "Schichtdicke 80 µm"),
         ),
@@ -83,8 +95,8 @@ DEMANDS = (
         "Serienteil für einen Zulieferer der Elektromobilität: Blechhalter aus EN AW-5754, "
         "lasergeschnitten, gekantet, eloxiert. 5.000 Stück im ersten Jahr, Erstmuster mit PPAP.",
         (
-            StepTemplate("trennen.abtragen.laserschneiden", 5000, "aluminium"),
-            StepTemplate("umformen.biegen", 5000, "aluminium", "± 0,2 mm"),
+            StepTemplate("trennen.abtragen.laserschneiden", 5000, "aluminium", "", ("IATF 16949",)),
+            StepTemplate("umformen.biegen.abkanten", 5000, "aluminium", "± 0,2 mm"),
             StepTemplate("beschichten.eloxieren", 5000, "aluminium", "E6/EV1"),
         ),
         days=120,
@@ -98,7 +110,7 @@ DEMANDS = (
         (
             StepTemplate("trennen.abtragen.brennschneiden", 120, "stahl"),
             StepTemplate("trennen.spanen.fraesen", 120, "stahl", "ISO 2768-mK"),
-            StepTemplate("fuegen.schweissen", 120, "stahl", "ISO 5817 B"),
+            StepTemplate("fuegen.schweissen.mig_mag", 120, "stahl", "ISO 5817 B", ("EN 15085",)),
             StepTemplate("beschichten.lackieren", 120),
         ),
         days=150,
@@ -130,7 +142,7 @@ DEMANDS = (
         "Ersatzteile aus Kunststoff im 3D-Druck",
         "Abdeckungen und Halter für eine ältere Anlage, für die es keine Ersatzteile mehr "
         "gibt. CAD-Daten liegen vor. Je 5 Stück, 12 Varianten.",
-        (StepTemplate("urformen.additive_fertigung", 60, "kunststoff"),),
+        (StepTemplate("urformen.additive_fertigung.sls", 60, "kunststoff"),),
         days=30,
         status=Demand.Status.FULFILLED,
     ),
@@ -264,22 +276,54 @@ def _buyer(town: str, rng: random.Random, taken: set[int]) -> Organisation | Non
     return rng.choice(candidates) if candidates else None
 
 
+def _able(key: str, codes: tuple[str, ...]) -> int:
+    """How many public demo suppliers can do a step (the capability or one below it, and all
+    certifications): the rule of the ranking and of the consortia."""
+    organisations = demo_organisations().filter(kind__in=SUPPLIER_KINDS, is_public=True)
+    organisations = organisations.filter(
+        pk__in=Organisation.capabilities.through.objects.filter(
+            Q(capability__key=key) | Q(capability__key__startswith=key + ".")
+        ).values("organisation_id")
+    )
+    for code in codes:
+        organisations = organisations.filter(
+            pk__in=Organisation.certifications.through.objects.filter(
+                certification__code=code
+            ).values("organisation_id")
+        )
+    return organisations.count()
+
+
+def realistic(step: StepTemplate) -> tuple[str, tuple[str, ...]]:
+    """The step's capability and certifications as the demo network can serve them: the most
+    specific key of the step's and those above it (never a main group) that MIN_SUPPLIERS can
+    do with the certifications, else without them; the step's own key if nothing fits."""
+    parts = step.capability.split(".")
+    keys = [".".join(parts[:k]) for k in range(len(parts), 1, -1)]
+    for codes in (step.certifications, ()):
+        for key in keys:
+            if _able(key, codes) >= MIN_SUPPLIERS:
+                return key, codes
+        if not step.certifications:
+            break
+    return step.capability, ()
+
+
 def _steps(template: DemandTemplate) -> list[StepData]:
-    caps = {
-        c.key: c for c in Capability.objects.filter(key__in=[s.capability for s in template.steps])
-    }
+    chosen = [realistic(s) for s in template.steps]
+    caps = {c.key: c for c in Capability.objects.filter(key__in=[key for key, _c in chosen])}
     materials = {m.key: m for m in Material.objects.all()}
     certs = {c.code: c for c in Certification.objects.all()}
     return [
         StepData(
-            capability=caps[s.capability],
+            capability=caps[key],
             quantity=s.quantity,
             material=materials.get(s.material),
             tolerances=s.tolerances,
-            certifications=[certs[c] for c in s.certifications if c in certs],
+            certifications=[certs[c] for c in codes if c in certs],
         )
-        for s in template.steps
-        if s.capability in caps
+        for s, (key, codes) in zip(template.steps, chosen, strict=True)
+        if key in caps
     ]
 
 
