@@ -78,7 +78,10 @@ def test_vote_through_statements_by_keyboard_then_see_the_map(page, world):
             page.keyboard.press("Tab")
             assert focused(page).endswith("|" + german("Disagree"))
         page.keyboard.press("Enter")
-        expected = german("You agreed.") if agree else german("You disagreed.")
+        said = (
+            german("Agreed: “%(statement)s”.") if agree else german("Disagreed: “%(statement)s”.")
+        )
+        expected = said % {"statement": text}
         page.wait_for_function(
             "(expected) => document.getElementById('vote-status').textContent.includes(expected)",
             arg=expected,
@@ -125,7 +128,8 @@ def test_voting_works_without_javascript(browser, live_server, world, settings):
         first = page.locator("#current-statement-text").inner_text()
         page.get_by_role("button", name=german("Pass / unsure")).click()
         page.wait_for_url(re.compile(r"/meinungsbild/thesen/(#abstimmen)?$"))
-        assert german("You passed.") in page.locator(".messages").inner_text()
+        passed = german("Passed: “%(statement)s”.") % {"statement": first}
+        assert passed in page.locator(".messages").inner_text()
         assert page.locator("#current-statement-text").inner_text() != first
         assert Vote.objects.get(participant__user=user).value == 0
     finally:

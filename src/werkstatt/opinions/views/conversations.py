@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -134,8 +135,19 @@ def conversation_detail(request: HttpRequest, conversation: Conversation) -> Htt
     return render(request, "opinions/conversation.html", context)
 
 
-def vote_announcement(value: int) -> str:
-    return {1: _("You agreed."), -1: _("You disagreed."), 0: _("You passed.")}[value]
+ANNOUNCED_CHARACTERS = 80
+
+
+def vote_announcement(value: int, statement: Statement) -> str:
+    """What the live region says after a vote: the vote and the statement it was on, so that
+    two votes in a row do not sound the same (the next statement is read where the focus goes)."""
+    text = Truncator(statement.text).chars(ANNOUNCED_CHARACTERS)
+    messages_by_value = {
+        1: _("Agreed: “%(statement)s”."),
+        -1: _("Disagreed: “%(statement)s”."),
+        0: _("Passed: “%(statement)s”."),
+    }
+    return messages_by_value[value] % {"statement": text}
 
 
 @require_POST
@@ -155,7 +167,7 @@ def vote(request: HttpRequest, conversation: Conversation) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            announcement = vote_announcement(form.cleaned_data["value"])
+            announcement = vote_announcement(form.cleaned_data["value"], statement)
     else:
         error = " ".join(m for errors in form.errors.values() for m in errors)
     if _is_htmx(request):
