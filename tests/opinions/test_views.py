@@ -63,7 +63,9 @@ def test_vote_with_htmx_returns_the_next_card_and_an_announcement(voter, convers
     assert html.lstrip().startswith('<div id="vote-card"')
     assert "<html" not in html  # a fragment, not a page
     assert 'hx-swap-oob="innerHTML:#vote-status"' in html
-    assert "You agreed." in html
+    voted_on = Statement.objects.get(conversation=conversation, number=first).text
+    # The live region names the vote and the statement, then that another one follows.
+    assert f"Agreed: “{voted_on}”. Next statement." in html
     assert 'id="current-statement" tabindex="-1"' in html  # the script focuses it
     second = current_number(html)
     assert second != first
@@ -77,7 +79,7 @@ def test_vote_without_javascript_redirects_back(voter, conversation):
     assert response.status_code == 302
     assert response["Location"].endswith("#abstimmen")
     page = voter.get(response["Location"]).content.decode()
-    assert "You disagreed." in page
+    assert "Disagreed: “" in page
     assert "You have voted on all statements. Thank you!" in page
 
 
@@ -343,3 +345,36 @@ def test_results_tell_a_new_voter_how_to_get_a_group(client, planted_conversatio
     assert "You are not in an opinion group yet." in html
     assert "at least 7 statements" in html
     assert 'id="map-me"' in html  # but on the map
+
+
+def test_a_lone_voter_hears_the_real_reason_and_no_consensus(client, conversation, member):
+    """One person voted on all three statements: groups need more participants, not more
+    votes from them; and one vote is no consensus."""
+    from werkstatt.opinions.services import conversations as services
+
+    for i in range(3):
+        statement = StatementFactory(conversation=conversation, number=i)
+        services.do_vote(conversation, member, statement, 1)
+    analysis.run_analysis(conversation)
+    client.force_login(member)
+    html = client.get(url("results", conversation)).content.decode()
+    assert "1 participant, 3 votes;" in html
+    assert "too few participants to find opinion groups yet: 4 need" in html
+    assert "so far 1 has." in html
+    assert "You have voted on enough statements." in html
+    assert "at least 3 statements" not in html
+    assert "Vote on more statements" not in html
+    assert "Too few participants have voted yet to say what most of them share." in html
+    assert "% agree" not in html
+
+
+def test_results_tables_scroll_by_keyboard(client, planted_conversation):
+    conversation = planted_conversation[0]
+    analysis.run_analysis(conversation)
+    html = client.get(url("results", conversation)).content.decode()
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert len(wraps) == 2
+    for tag in wraps:
+        assert 'tabindex="0"' in tag and 'role="region"' in tag
+        (label,) = re.findall(r'aria-labelledby="([^"]+)"', tag)
+        assert f'id="{label}"' in html

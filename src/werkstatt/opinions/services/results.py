@@ -6,11 +6,12 @@ most divisive statements. Pure reading; the template only lays it out.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from werkstatt.engines import opinions as engine
 
@@ -65,8 +66,66 @@ class Results:
     consensus_disagree: list[dict[str, Any]]
     divisive: list[dict[str, Any]]
     min_votes: int = 0  # votes a participant needs to be placed in a group
+    # Enough participants voted enough to find groups (and to speak of a consensus); False
+    # while nobody or too few have voted.
+    enough_participants: bool = False
+    why_no_groups: str = ""  # the engine's reason, in the reader's language ("" with groups)
+    my_votes: int = 0  # the reader's votes on accepted statements
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def my_status(self) -> str:
+        """Why the reader (a participant without a group) has no group, and what happens next."""
+        if self.my_group is not None:
+            return ""
+        if self.my_votes >= self.min_votes:
+            if not self.enough_participants:
+                return gettext(
+                    "You have voted on enough statements. You will be placed in a group once "
+                    "enough other participants have voted."
+                )
+            if self.clustered:
+                return gettext(
+                    "You have voted on enough statements. You will be placed in a group at the "
+                    "next update of the map."
+                )
+            return ""
+        return ngettext(
+            "You are not in an opinion group yet. Participants who voted on at least %(votes)s "
+            "statement are placed in a group at the next update of the map.",
+            "You are not in an opinion group yet. Participants who voted on at least %(votes)s "
+            "statements are placed in a group at the next update of the map.",
+            self.min_votes,
+        ) % {"votes": self.min_votes}
+
+
+_TOO_FEW = re.compile(
+    r"^too few participants to find opinion groups: (?P<count>\d+) of (?P<total>\d+) voted "
+    r"enough \(at least (?P<votes>\d+) votes\), (?P<needed>\d+) needed$"
+)
+
+
+def no_groups_reason(reason: str) -> tuple[bool, str]:
+    """(enough participants?, the reason in the reader's language) for the engine's `reason`
+    why there are no groups; the engine speaks English, the page the reader's language."""
+    if not reason:
+        return True, ""
+    if reason == "no votes yet":
+        return False, gettext("Nobody has voted yet.")
+    too_few = _TOO_FEW.match(reason)
+    if too_few:
+        count, needed = int(too_few["count"]), int(too_few["needed"])
+        return False, ngettext(
+            "There are too few participants to find opinion groups yet: %(needed)s need to have "
+            "voted on enough statements, so far %(count)s has.",
+            "There are too few participants to find opinion groups yet: %(needed)s need to have "
+            "voted on enough statements, so far %(count)s have.",
+            count,
+        ) % {"needed": needed, "count": count}
+    if reason.startswith("all clustered participants voted alike"):
+        return True, gettext("Everyone who voted enough voted alike: there are no opinion groups.")
+    return True, gettext("The participants' positions do not separate into opinion groups yet.")
 
 
 def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -229,9 +288,16 @@ def build_results(
         divisive.append(row)
 
     consensus = data.get("consensus", {})
+    clustered = bool(data.get("clustered"))
+    enough, why = no_groups_reason("" if clustered else data.get("reason", "") or "no votes yet")
+    my_votes = (
+        participant.votes.filter(statement__status=Statement.Status.ACCEPTED).count()
+        if participant is not None
+        else 0
+    )
     return Results(
         result=result,
-        clustered=bool(data.get("clustered")),
+        clustered=clustered,
         reason=data.get("reason", ""),
         dots=dots,
         dots_total=len(keys),
@@ -239,8 +305,12 @@ def build_results(
         my_group=next((g for g in groups if g.is_mine), None),
         groups=groups,
         unclustered=sum(1 for g in groups_of.values() if g is None),
-        consensus_agree=views(consensus.get("agree", [])),
-        consensus_disagree=views(consensus.get("disagree", [])),
+        # No consensus from one or two voters: only once enough people took part.
+        consensus_agree=views(consensus.get("agree", [])) if enough else [],
+        consensus_disagree=views(consensus.get("disagree", [])) if enough else [],
         divisive=divisive,
         min_votes=min(engine.MIN_VOTES, len(stats)),
+        enough_participants=enough,
+        why_no_groups=why,
+        my_votes=my_votes,
     )
