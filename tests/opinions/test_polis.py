@@ -109,8 +109,13 @@ def test_import_zip_in_a_folder(conversation):
             "comment-body",
         ),
         (
-            {"comments.csv": COMMENTS.encode("utf-16"), "votes.csv": VOTES},
-            "not UTF-8 text",
+            {"comments.csv": b"%PDF-1.4 not a table", "votes.csv": VOTES},
+            "“comments.csv” is not a CSV file.",
+        ),
+        (
+            {"export.csv": "Name;Ort\nMüller GmbH;Chemnitz\n", "votes.csv": VOTES},
+            "“export.csv” is neither comments.csv (its first line names the column "
+            "“comment-body”) nor votes.csv (“voter-id”)",
         ),
     ],
     ids=[
@@ -121,7 +126,8 @@ def test_import_zip_in_a_folder(conversation):
         "bad number",
         "unknown statement",
         "no text column",
-        "not utf-8",
+        "a pdf",
+        "another table",
     ],
 )
 def test_broken_imports_change_nothing_and_say_why(conversation, files, message):
@@ -215,3 +221,47 @@ def test_a_real_polis_export_imports():
     assert counts["statements"] == 39
     result = analysis.run_analysis(conversation)
     assert result.participant_count > 0
+
+
+DATA = Path(__file__).resolve().parent / "data"
+TEXTS = {
+    0: "Die Förderung soll sich auf kleine und mittlere Unternehmen konzentrieren.",
+    1: "Größere Gewerbegebiete an der A4 – „ja, aber nur mit Bahnanschluss“.",
+    2: "Werbung für Übernachtungen in Görlitz",
+}
+
+
+@pytest.mark.parametrize(
+    "comments, name",
+    [
+        ("comments-utf16.csv", "comments.csv"),  # a text editor's "Unicode"
+        ("comments-excel-unicode-text.txt", "Kommentare.txt"),  # Excel: UTF-16, tabs
+        ("comments-excel-de.csv", "comments.csv"),  # Excel in German: Windows-1252, ";"
+    ],
+)
+def test_files_saved_by_excel_or_an_editor_import_with_their_umlauts(conversation, comments, name):
+    """tests/opinions/data: a Polis export opened and saved again (see the README there)."""
+    files = [
+        upload(name, (DATA / comments).read_bytes()),
+        upload("votes.csv", (DATA / "votes-utf8-bom.csv").read_bytes()),  # Excel's CSV UTF-8
+    ]
+    counts = polis.do_import_polis(conversation, files)
+    assert counts == {"statements": 3, "participants": 5, "votes": 15}
+    statements = {s.number: s for s in conversation.statements.all()}
+    assert {n: s.text for n, s in statements.items()} == TEXTS
+    assert statements[2].status == Statement.Status.REJECTED
+    assert statements[1].author.external_id == "1"
+
+
+def test_a_workbook_named_csv_says_what_it_is(conversation):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["timestamp", "comment-id", "comment-body"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    uploads = [upload("comments.csv", buffer.getvalue()), upload("votes.csv", VOTES)]
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        polis.do_import_polis(conversation, uploads)
+    assert "“comments.csv” is a spreadsheet, not a CSV file." in error.value.messages[0]
+    assert not Statement.objects.exists()

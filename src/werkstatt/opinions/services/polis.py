@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from werkstatt.engines import opinions as engine
+from werkstatt.engines import tabular
 
 from ..models import STATEMENT_MAX_LENGTH, Conversation, Participant, Statement, Vote
 
@@ -124,9 +125,78 @@ def _size(upload: Any) -> int:
     return int(size)
 
 
+#: What a spreadsheet program or a text editor makes of a CSV file: the encodings below are
+#: read (engines/tabular.py's decoder: BOMs, UTF-8, Windows-1252, UTF-16 without a BOM), and
+#: semicolons (Excel in German) or tabs (Excel's "Unicode text") are taken as the delimiter.
+DELIMITERS = (",", ";", "\t")
+_HEADER_COLUMNS = {COMMENTS: "comment-body", VOTES: "voter-id"}
+
+
+def _display_name(upload: Any) -> str:
+    return Path(getattr(upload, "name", "") or "?").name
+
+
+def _refuse_spreadsheet(content: bytes, name: str) -> None:
+    if tabular.sniff_format(content) in ("xlsx", "ods", "ole2"):
+        raise _invalid(
+            gettext(
+                "“%(name)s” is a spreadsheet, not a CSV file. Use the CSV files Polis exported, "
+                "or save the sheet as “CSV UTF-8”."
+            )
+            % {"name": name}
+        )
+
+
+def _decoded(content: bytes, name: str) -> str:
+    """The text of an uploaded CSV file, whatever its encoding; a clear message for files that
+    are no text at all (a workbook, a PDF, an image)."""
+    _refuse_spreadsheet(content, name)
+    if tabular.sniff_format(content) != "text":
+        raise _invalid(gettext("“%(name)s” is not a CSV file.") % {"name": name})
+    try:
+        text, _encoding, _warnings = tabular._decode(content)
+    except tabular.TableError as exc:
+        raise _invalid(
+            gettext(
+                "“%(name)s” is not text in an encoding Werkstatt reads (UTF-8, UTF-16 or "
+                "Windows-1252)."
+            )
+            % {"name": name}
+        ) from exc
+    return text
+
+
+def _kind(text: str) -> str | None:
+    """comments.csv or votes.csv, from the columns of the header line; None if neither."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    for kind, column in _HEADER_COLUMNS.items():
+        if column in header:
+            return kind
+    return None
+
+
+def _as_polis_csv(text: str) -> bytes:
+    """UTF-8 CSV with commas, as Polis writes it (the engine reads only that): a semicolon- or
+    tab-separated file is rewritten cell by cell, a comma-separated one is only re-encoded."""
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=header.count)
+    if delimiter == "," or header.count(delimiter) == 0:
+        return text.encode("utf-8")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            writer.writerow(row)
+    except csv.Error as exc:
+        raise _invalid(gettext("a file is not a readable CSV file")) from exc
+    return out.getvalue().encode("utf-8")
+
+
 def unpack(files: Iterable[IO[bytes]], folder: Path) -> None:
-    """Write the uploaded comments.csv and votes.csv (or a ZIP holding them) into `folder`."""
-    found: dict[str, bytes] = {}
+    """Write the uploaded comments.csv and votes.csv (or a ZIP holding them) into `folder`, as
+    UTF-8 with commas whatever encoding and delimiter they came in."""
+    found: dict[str, str] = {}
     for upload in files:
         if upload is None:
             continue
@@ -134,7 +204,9 @@ def unpack(files: Iterable[IO[bytes]], folder: Path) -> None:
             raise _invalid(gettext("a file is larger than 50 MB"))
         upload.seek(0)
         content = upload.read()
-        name = Path(getattr(upload, "name", "") or "").name.lower()
+        display = _display_name(upload)
+        name = display.lower()
+        _refuse_spreadsheet(content, display)  # an XLSX is a ZIP file, too
         if zipfile.is_zipfile(io.BytesIO(content)):
             try:
                 with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -143,24 +215,25 @@ def unpack(files: Iterable[IO[bytes]], folder: Path) -> None:
                         if base in (COMMENTS, VOTES) and not info.is_dir():
                             if info.file_size > MAX_UPLOAD_BYTES:
                                 raise _invalid(gettext("a file is larger than 50 MB"))
-                            found[base] = archive.read(info)
+                            found[base] = _decoded(archive.read(info), base)
             except (zipfile.BadZipFile, OSError) as exc:
                 raise _invalid(gettext("the ZIP file is damaged")) from exc
-        elif name in (COMMENTS, VOTES):
-            found[name] = content
-        elif b"comment-body" in content[:2000] or b"comment-body" in content[:2000].lower():
-            found[COMMENTS] = content
-        elif b"voter-id" in content[:2000]:
-            found[VOTES] = content
-        else:
+            continue
+        text = _decoded(content, display)
+        kind = name if name in (COMMENTS, VOTES) else _kind(text)
+        if kind is None:
             raise _invalid(
-                gettext("“%(name)s” is neither comments.csv, votes.csv nor a ZIP file of them")
-                % {"name": getattr(upload, "name", "?")}
+                gettext(
+                    "“%(name)s” is neither comments.csv (its first line names the column "
+                    "“comment-body”) nor votes.csv (“voter-id”) nor a ZIP file of them"
+                )
+                % {"name": display}
             )
+        found[kind] = text
     for required in (COMMENTS, VOTES):
         if required not in found:
             raise _invalid(gettext("%(file)s is missing") % {"file": required})
-        (folder / required).write_bytes(found[required])
+        (folder / required).write_bytes(_as_polis_csv(found[required]))
 
 
 # --- import -----------------------------------------------------------------------------------
