@@ -38,6 +38,8 @@ ROWS = [
     Row("supply:demand_edit", ID, "GET", "login 404 403 200 404 403 200", note="invited"),
     Row("supply:demand_status", D, "GET", POST_ONLY),
     Row("supply:demand_status", D, "POST", BUYER_ADMINS_POST, {"status": "fulfilled"}),
+    Row("supply:demand_deadline", D, "GET", POST_ONLY),
+    Row("supply:demand_deadline", D, "POST", BUYER_ADMINS_POST, {"deadline": "2099-12-31"}),
     Row("supply:demand_ranking", D, "GET", "login 403 200 200 403 200 200"),
     Row("supply:demand_ranking", ID, "GET", "login 404 200 200 404 200 200", note="invited"),
     Row("supply:demand_consortium", D, "GET", "login 403 200 200 403 200 200"),

@@ -137,6 +137,15 @@ def test_list_hides_what_the_caller_may_not_see(buyer):
     assert titles == {"Offen", "Mitglieder", "Eingeladen"}
 
 
+def test_expired_demands_are_not_listed_as_open_but_among_mine(api, buyer):
+    DemandFactory(title="Laufend", organisation=buyer.organisation)
+    DemandFactory(title="Abgelaufen", organisation=buyer.organisation, deadline=in_days(-1))
+    url = reverse("supply_api:demand-list")
+    assert [d["title"] for d in api.get(url).json()["results"]] == ["Laufend"]
+    mine = {d["title"]: d["expired"] for d in api.get(url, {"mine": "1"}).json()["results"]}
+    assert mine == {"Laufend": False, "Abgelaufen": True}
+
+
 def test_inquiry_conversation_through_the_api(api, buyer):
     demand = DemandFactory(organisation=buyer.organisation, steps=["fuegen.schweissen"])
     supplier = OrganisationAdminFactory()

@@ -18,6 +18,8 @@ from tests.supply.factories import DemandFactory, InquiryFactory, in_days
 from werkstatt.notifications.models import Notification
 from werkstatt.supply.models import Demand, DemandStep, Inquiry, Visibility
 from werkstatt.supply.services import demands as services
+from werkstatt.supply.services import inquiries as inquiry_services
+from werkstatt.supply.services import lists
 from werkstatt.supply.services.demands import StepData
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +179,64 @@ def test_deadline_today_is_allowed(buyer):
     )
     assert demand.deadline == timezone.localdate()
     assert demand.deadline - datetime.timedelta(days=1) < timezone.localdate()
+
+
+# --- deadlines and closing ------------------------------------------------------------------
+
+
+def test_a_demand_past_its_deadline_is_expired_not_open(buyer):
+    current = DemandFactory(organisation=buyer.organisation, deadline=in_days(0))
+    expired = DemandFactory(organisation=buyer.organisation, deadline=in_days(-1))
+    assert not current.is_expired and current.is_active
+    assert expired.is_expired and not expired.is_active and expired.is_open
+    assert expired.state == "expired"
+    assert list(lists.open_demands(buyer.user)) == [current]
+    # The buyer still finds it among their own demands.
+    assert set(lists.own_demands(buyer.user)) == {current, expired}
+
+
+def test_extend_the_deadline_of_an_expired_demand(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, deadline=in_days(-3))
+    with pytest.raises(ValidationError):
+        services.do_extend_deadline(demand, buyer.user, in_days(-1))
+    demand.refresh_from_db()
+    assert demand.deadline == in_days(-3)
+    services.do_extend_deadline(demand, buyer.user, in_days(14))
+    demand.refresh_from_db()
+    assert demand.deadline == in_days(14) and demand.is_active
+    services.do_set_demand_status(demand, buyer.user, Demand.Status.WITHDRAWN)
+    with pytest.raises(ValidationError):
+        services.do_extend_deadline(demand, buyer.user, in_days(20))
+
+
+def test_no_inquiry_about_an_expired_demand(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, deadline=in_days(-1))
+    supplier = OrganisationAdminFactory()
+    with pytest.raises(ValidationError):
+        inquiry_services.do_send_inquiry(demand, buyer.user, supplier.organisation, "Angebot?")
+    assert not Inquiry.objects.exists()
+
+
+def test_fulfilling_closes_the_other_open_inquiries_and_tells_their_suppliers(buyer):
+    demand = DemandFactory(organisation=buyer.organisation, steps=["fuegen.schweissen"])
+    winner = OrganisationAdminFactory()
+    others = [OrganisationAdminFactory(), OrganisationAdminFactory()]
+    accepted = InquiryFactory(
+        demand=demand, organisation=winner.organisation, status=Inquiry.Status.ACCEPTED
+    )
+    sent = InquiryFactory(demand=demand, organisation=others[0].organisation)
+    asked = InquiryFactory(
+        demand=demand, organisation=others[1].organisation, status=Inquiry.Status.QUESTION
+    )
+    services.do_set_demand_status(demand, buyer.user, Demand.Status.FULFILLED)
+    for inquiry in (accepted, sent, asked):
+        inquiry.refresh_from_db()
+    assert accepted.status == Inquiry.Status.ACCEPTED
+    assert sent.status == asked.status == Inquiry.Status.CLOSED
+    assert sent.messages.last().status == Inquiry.Status.CLOSED
+    assert not Notification.objects.filter(recipient=winner.user).exists()
+    for other, inquiry in zip(others, (sent, asked), strict=True):
+        note = Notification.objects.get(recipient=other.user)
+        assert note.verb == "supply.demand_fulfilled"
+        assert note.url.endswith(inquiry.get_absolute_url())
+        assert demand.title in note.title

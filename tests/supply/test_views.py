@@ -178,6 +178,35 @@ def test_index_lists_only_what_the_visitor_may_see(client):
     assert "Erledigter Bedarf" not in page
 
 
+def test_expired_demands_are_not_open_and_the_buyer_extends_them(client, buyer):
+    expired = DemandFactory(
+        organisation=buyer.organisation, title="Abgelaufener Bedarf", deadline=in_days(-2)
+    )
+    index = client.get(reverse("supply:index"))
+    assert expired not in index.context["page_obj"].object_list
+    assert expired in list(index.context["own_demands"])
+    assert german("Expired") in index.content.decode()
+    page = client.get(expired.get_absolute_url()).content.decode()
+    assert 'id="demand-expired"' in page
+    assert reverse("supply:demand_deadline", args=[expired.pk]) in page
+    url = reverse("supply:demand_deadline", args=[expired.pk])
+    response = client.post(url, {"deadline": in_days(-1).isoformat()}, follow=True)
+    assert german("The deadline must not be in the past.") in response.content.decode()
+    response = client.post(url, {"deadline": ""}, follow=True)
+    assert german("Please enter a deadline.") in response.content.decode()
+    client.post(url, {"deadline": in_days(21).isoformat()})
+    expired.refresh_from_db()
+    assert expired.deadline == in_days(21)
+    assert expired in client.get(reverse("supply:index")).context["page_obj"].object_list
+    # A visitor sees an expired demand (by its address) as expired, without the form.
+    client.logout()
+    DemandFactory(title="Alt", deadline=in_days(-5))
+    old = Demand.objects.get(title="Alt")
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert 'id="demand-expired"' in page and "supply:demand_deadline" not in page
+    assert reverse("supply:demand_deadline", args=[old.pk]) not in page
+
+
 def test_mark_fulfilled_and_bad_status(client, buyer):
     demand = DemandFactory(organisation=buyer.organisation)
     url = reverse("supply:demand_status", args=[demand.pk])

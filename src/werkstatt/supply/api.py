@@ -129,6 +129,11 @@ class DemandSerializer(serializers.ModelSerializer):
         required=False,
     )
     url = serializers.SerializerMethodField()
+    expired = serializers.BooleanField(
+        source="is_expired",
+        read_only=True,
+        help_text=_("Open, but the deadline has passed (not among the open demands)."),
+    )
 
     class Meta:
         model = Demand
@@ -146,6 +151,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "visibility",
             "invited_organisations",
             "status",
+            "expired",
             "steps",
             "created",
             "updated",
@@ -388,8 +394,9 @@ def _steps(validated: list[dict[str, Any]]) -> list[StepData]:
     list=extend_schema(
         summary=_("Open demands"),
         description=_(
-            "Open demands the caller may see; with `?mine=1` all demands of the caller's "
-            "organisations."
+            "Open demands the caller may see whose deadline has not passed; with `?mine=1` "
+            "all demands of the caller's organisations (`expired` marks those past their "
+            "deadline)."
         ),
     ),
     retrieve=extend_schema(summary=_("A demand with its steps")),

@@ -254,6 +254,14 @@ def step_initial(demand: Demand) -> list[dict[str, Any]]:
     ]
 
 
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Please enter a deadline.")},
+    )
+
+
 class DemandStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[

@@ -89,7 +89,27 @@ class Demand(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Open: not yet fulfilled or withdrawn (it may be expired: see `is_active`)."""
         return self.status == self.Status.OPEN
+
+    @property
+    def is_expired(self) -> bool:
+        """Open, but its deadline has passed: the buyer extends the deadline or closes it."""
+        return self.is_open and self.deadline < timezone.localdate()
+
+    @property
+    def is_active(self) -> bool:
+        """Open and its deadline not passed: listed among the open demands, inquiries go out."""
+        return self.is_open and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """ "expired" for an open demand past its deadline, else the status."""
+        return "expired" if self.is_expired else self.status
+
+    @property
+    def state_label(self) -> str:
+        return str(_("Expired")) if self.is_expired else str(self.get_status_display())
 
     @property
     def delivery_place(self) -> str:
@@ -135,6 +155,8 @@ class Inquiry(models.Model):
         QUESTION = "question", _("Question from the supplier")
         ANSWERED = "answered", _("Answered by the buyer")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # The buyer marked the demand fulfilled while this inquiry was still open.
+        CLOSED = "closed", _("Closed (awarded elsewhere)")
 
     OPEN_STATUSES = (Status.SENT, Status.QUESTION, Status.ANSWERED)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bedarf/<int:pk>/", demands.demand_detail, name="demand"),
     path("bedarf/<int:pk>/bearbeiten/", demands.demand_edit, name="demand_edit"),
     path("bedarf/<int:pk>/status/", demands.demand_status, name="demand_status"),
+    path("bedarf/<int:pk>/frist/", demands.demand_deadline, name="demand_deadline"),
     path("bedarf/<int:pk>/anbieter/", demands.demand_ranking, name="demand_ranking"),
     path("bedarf/<int:pk>/konsortium/", demands.demand_consortium, name="demand_consortium"),
     path(

@@ -233,10 +233,44 @@ def do_widen_step(demand: Demand, user: Any, step: DemandStep) -> DemandStep:
 
 
 @transaction.atomic
+def do_extend_deadline(demand: Demand, user: Any, deadline: Any) -> Demand:
+    """Give an open (e.g. expired) demand a new deadline, today or later."""
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    check_open(demand)
+    check_deadline(deadline)
+    demand.deadline = deadline
+    demand.save(update_fields=["deadline", "updated"])
+    return demand
+
+
+# What the suppliers of the still open inquiries are told when the demand is closed.
+CLOSING: dict[str, tuple[Any, str, Any, Any]] = {
+    # status -> (the inquiries' new status, verb, title, body)
+    Demand.Status.WITHDRAWN: (
+        Inquiry.Status.WITHDRAWN,
+        "supply.demand_withdrawn",
+        _("Demand withdrawn: {title}"),
+        _("The buyer has withdrawn the demand; your inquiry is withdrawn with it."),
+    ),
+    Demand.Status.FULFILLED: (
+        Inquiry.Status.CLOSED,
+        "supply.demand_fulfilled",
+        _("Demand fulfilled elsewhere: {title}"),
+        _(
+            "The buyer has marked the demand as fulfilled: it has been awarded elsewhere. "
+            "Your inquiry is closed; thank you for your interest."
+        ),
+    ),
+}
+
+
+@transaction.atomic
 def do_set_demand_status(demand: Demand, user: Any, status: str) -> Demand:
     """Mark an open demand fulfilled or withdrawn.
 
-    Withdrawing also withdraws its open inquiries, and their suppliers are told.
+    Its inquiries that are still open close with it (withdrawn, or "closed: awarded
+    elsewhere" when it is fulfilled), and their suppliers are told; accepted and declined
+    inquiries keep their status.
     """
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
     if status not in (Demand.Status.FULFILLED, Demand.Status.WITHDRAWN):
@@ -244,25 +278,26 @@ def do_set_demand_status(demand: Demand, user: Any, status: str) -> Demand:
     check_open(demand)
     demand.status = status
     demand.save(update_fields=["status", "updated"])
-    if status == Demand.Status.WITHDRAWN:
-        for inquiry in demand.inquiries.filter(status__in=Inquiry.OPEN_STATUSES).select_related(
-            "organisation"
-        ):
-            inquiry.status = Inquiry.Status.WITHDRAWN
-            inquiry.save(update_fields=["status", "updated"])
-            InquiryMessage.objects.create(
-                inquiry=inquiry,
-                side=InquiryMessage.Side.BUYER,
-                author=user if user.is_authenticated else None,
-                text="",
-                status=Inquiry.Status.WITHDRAWN,
-            )
-            tell(
-                organisation_admins(inquiry.organisation),
-                verb="supply.demand_withdrawn",
-                title=format_lazy(_("Demand withdrawn: {title}"), title=demand.title),
-                url=inquiry.get_absolute_url(),
-                actor=user,
-                target=inquiry,
-            )
+    new_status, verb, title, body = CLOSING[status]
+    for inquiry in demand.inquiries.filter(status__in=Inquiry.OPEN_STATUSES).select_related(
+        "organisation"
+    ):
+        inquiry.status = new_status
+        inquiry.save(update_fields=["status", "updated"])
+        InquiryMessage.objects.create(
+            inquiry=inquiry,
+            side=InquiryMessage.Side.BUYER,
+            author=user if user.is_authenticated else None,
+            text="",
+            status=new_status,
+        )
+        tell(
+            organisation_admins(inquiry.organisation),
+            verb=verb,
+            title=format_lazy(title, title=demand.title),
+            url=inquiry.get_absolute_url(),
+            actor=user,
+            target=inquiry,
+            body=body,
+        )
     return demand

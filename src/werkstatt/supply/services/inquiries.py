@@ -57,6 +57,10 @@ def _check_demand_open(demand: Demand) -> None:
             _("The demand is %(status)s: no inquiries can be sent about it.")
             % {"status": demand.get_status_display()}
         )
+    if demand.is_expired:
+        raise ValidationError(
+            _("The deadline of the demand has passed. Please extend it before sending inquiries.")
+        )
 
 
 def _check_recipient(demand: Demand, organisation: Organisation) -> None:

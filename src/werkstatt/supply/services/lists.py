@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from werkstatt.network.models import Certification
 
@@ -23,11 +24,14 @@ def demand_list_queryset(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     )
 
 
+def active_demands(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
+    """Open and not expired: the deadline is today or later."""
+    return queryset.filter(status=Demand.Status.OPEN, deadline__gte=timezone.localdate())
+
+
 def open_demands(user: Any) -> QuerySet[Demand]:
-    """Open demands `user` may see, newest first."""
-    return demand_list_queryset(visible_demands(user).filter(status=Demand.Status.OPEN)).order_by(
-        "-created", "-pk"
-    )
+    """Open demands `user` may see whose deadline has not passed, newest first."""
+    return demand_list_queryset(active_demands(visible_demands(user))).order_by("-created", "-pk")
 
 
 def own_demands(user: Any) -> QuerySet[Demand]:

@@ -6,6 +6,8 @@ the daily digest, as each person chose.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,14 +33,27 @@ def tell(
     recipients: Iterable[Any],
     *,
     verb: str,
-    title: str,
+    title: Any,
     url: str,
     actor: Any = None,
     target: Any = None,
+    body: Any = None,
 ) -> None:
-    """Notify `recipients` (users); the actor is never told about their own action."""
+    """Notify `recipients` (users); the actor is never told about their own action.
+
+    `body` (the message's text, or a lazy explanation) goes into the e-mail where notify()
+    takes one (the notifications app adds that argument; until then it is left out)."""
     if not getattr(actor, "is_authenticated", False):
         actor = None  # a system action (the demo, a job)
     people = [r for r in recipients if actor is None or r.pk != actor.pk]
-    if people:
-        notify(people, verb=verb, title=title, url=url, actor=actor, target=target)
+    if not people:
+        return
+    extra: dict[str, Any] = {}
+    if body and notify_takes_body():
+        extra["body"] = body
+    notify(people, verb=verb, title=title, url=url, actor=actor, target=target, **extra)
+
+
+@functools.cache
+def notify_takes_body() -> bool:
+    return "body" in inspect.signature(notify).parameters

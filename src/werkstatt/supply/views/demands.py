@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import (
     ConsortiumOptionsForm,
+    DeadlineForm,
     DemandForm,
     DemandStatusForm,
     DemandStepFormSet,
@@ -121,6 +122,7 @@ def demand_detail(request: HttpRequest, demand: Demand) -> HttpResponse:
         "can_plan": user.has_perm("supply.plan_demand", demand),
         "inquiries": lists.inquiries_of(demand, user),
         "my_organisations": admin_organisations(user) if user.is_authenticated else [],
+        "deadline_form": DeadlineForm(),
     }
     return render(request, "supply/demand_detail.html", context)
 
@@ -141,6 +143,23 @@ def demand_status(request: HttpRequest, demand: Demand) -> HttpResponse:
             messages.success(request, _("The demand is marked as fulfilled."))
         else:
             messages.success(request, _("The demand has been withdrawn."))
+    return redirect(demand)
+
+
+@require_POST
+@demand_admin_view
+def demand_deadline(request: HttpRequest, demand: Demand) -> HttpResponse:
+    """Extend the deadline of an open (typically expired) demand."""
+    form = DeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["deadline"])
+        services.do_extend_deadline(demand, request.user, form.cleaned_data["deadline"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The deadline has been extended."))
     return redirect(demand)
 
 
