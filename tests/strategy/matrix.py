@@ -30,6 +30,7 @@ from werkstatt.strategy.models import (
     Phase,
     Process,
     Recommendation,
+    RecommendationEdit,
     Report,
 )
 
@@ -163,6 +164,14 @@ ROWS = [
     ),
     Row("strategy:moderation", P, "GET", MODERATORS),
     Row("strategy:audit_log", P, "GET", MODERATORS),
+    Row("strategy:edit_moderate", {"slug": "{st_process}", "pk": "{st_edit}"}, "GET", POST_ONLY),
+    Row(
+        "strategy:edit_moderate",
+        {"slug": "{st_process}", "pk": "{st_edit}"},
+        "POST",
+        MODERATORS_POST,
+        {"decision": "approve"},
+    ),
     Row("strategy:report_handle", {"slug": "{st_process}", "pk": "{st_report}"}, "GET", POST_ONLY),
     Row(
         "strategy:report_handle",
@@ -264,6 +273,14 @@ def world(users: dict, values: dict) -> None:
     )
     attachment.file.save("skizze.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     attachment.save()
+    edit = RecommendationEdit.objects.create(
+        recommendation=rec,
+        author=users["admin"],
+        kind=rec.kind,
+        title=rec.title,
+        text=rec.text + " Geändert.",
+        tags={"action_fields": [field.pk]},
+    )
     report = Report.objects.create(
         process=process, recommendation=rec, comment=comment, reporter=users["user"], reason="spam"
     )
@@ -284,6 +301,7 @@ def world(users: dict, values: dict) -> None:
         st_hidden_comment=hidden.pk,
         st_attachment=attachment.pk,
         st_report=report.pk,
+        st_edit=edit.pk,
         st_role=SpaceRole.objects.get(
             user=users["member"], space=process.space, role=SpaceRole.Role.MEMBER
         ).pk,

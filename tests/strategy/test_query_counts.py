@@ -20,7 +20,13 @@ from tests.strategy.factories import (
     moderator_of,
     running_process,
 )
-from werkstatt.strategy.models import CommentReaction, ModerationAction, Report
+from werkstatt.strategy.models import (
+    Attachment,
+    CommentReaction,
+    ModerationAction,
+    RecommendationEdit,
+    Report,
+)
 from werkstatt.strategy.services import recommendations as services
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +52,19 @@ def _comment_item(ctx, i):
 
 
 def _queue_item(ctx, i):
+    published = RecommendationFactory(process=ctx["process"])
+    edit = RecommendationEdit.objects.create(
+        recommendation=published, author=UserFactory(), kind="thesis", title="Neu", text="Neu",
+        tags={"regions": [RegionFactory().pk], "action_fields": []},
+    )  # fmt: skip
+    Attachment.objects.create(
+        recommendation=published, edit=edit, name="a.pdf", content_type="application/pdf",
+        size=3, file="a.pdf",
+    )  # fmt: skip
     rec = RecommendationFactory(process=ctx["process"], moderation_state="pending")
+    Attachment.objects.create(
+        recommendation=rec, name="b.pdf", content_type="application/pdf", size=3, file="b.pdf"
+    )
     comment = CommentFactory(recommendation=rec)
     Report.objects.create(
         process=ctx["process"], recommendation=rec, comment=comment, reason="spam",

@@ -301,6 +301,76 @@ class Recommendation(models.Model):
         return self.moderation_state == self.ModerationState.APPROVED
 
 
+class RecommendationEdit(models.Model):
+    """A change of a published contribution in a pre-moderated process, waiting for the
+    moderators. Until they approve it, everyone else keeps seeing the published version (the
+    discussion refers to it); approved, it becomes the next version of the recommendation."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected by moderation")
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="edits",
+        verbose_name=_("recommendation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="strategy_edits",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Recommendation.Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    author_organisation = models.ForeignKey(
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    # {"action_fields": [ids], "regions": [ids], "sectors": [ids]}: only the kinds the edit set.
+    tags = models.JSONField(_("tags"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    reason = models.TextField(_("reason for the moderation decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("edit awaiting moderation")
+        verbose_name_plural = _("edits awaiting moderation")
+        ordering = ["created", "pk"]
+        constraints = [
+            # One pending edit per recommendation: editing again changes it.
+            models.UniqueConstraint(
+                fields=["recommendation"],
+                condition=Q(state="pending"),
+                name="one_pending_edit_per_recommendation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name is ours: never trust the uploaded name for the path.
     return f"strategy/{instance.recommendation.process_id}/{instance.recommendation_id}/{filename}"
@@ -324,6 +394,15 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("uploaded by"),
+    )
+    # Added with an edit that awaits moderation: shown to its author and the moderators only.
+    edit = models.ForeignKey(
+        RecommendationEdit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("added with the edit"),
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -512,6 +591,8 @@ class ModerationAction(models.Model):
         RESOLVE_REPORT = "resolve_report", _("Resolved a report")
         DISMISS_REPORT = "dismiss_report", _("Dismissed a report")
         EDIT = "edit", _("Edited a contribution of someone else")
+        APPROVE_EDIT = "approve_edit", _("Published an edit")
+        REJECT_EDIT = "reject_edit", _("Rejected an edit")
         CHANGE_PROCESS = "change_process", _("Changed the process")
 
     process = models.ForeignKey(

@@ -53,4 +53,9 @@ urlpatterns = [
     path(P + "moderation/", moderation.queue, name="moderation"),
     path(P + "moderation/protokoll/", moderation.audit_log, name="audit_log"),
     path(P + "meldungen/<int:pk>/", moderation.report_handle, name="report_handle"),
+    path(
+        P + "aenderungen/<int:pk>/moderieren/",
+        recommendations.edit_moderate,
+        name="edit_moderate",
+    ),
 ]

@@ -59,6 +59,18 @@ def visible_recommendations(user: Any, process: Process) -> QuerySet[Recommendat
     return qs.filter(phase_ok & published)
 
 
+def visible_attachments(user: Any, rec: Recommendation) -> QuerySet[Any]:
+    """The attachments of a recommendation the user may see: the published ones; those added
+    with an edit awaiting moderation only for its author and the moderators."""
+    qs = rec.attachments.all()
+    if r.moderates(user, rec.process):
+        return qs
+    published = Q(edit__isnull=True)
+    if user.is_authenticated:
+        published |= Q(edit__author=user)
+    return qs.filter(published)
+
+
 @dataclass
 class RecommendationFilter:
     action_field: int | None = None
@@ -162,15 +174,100 @@ def comment_node(user: Any, comment: Comment) -> CommentNode:
     return CommentNode(comment, counts=counts, mine=mine)
 
 
-def moderation_queue(process: Process) -> dict[str, Any]:
-    from ..models import ModerationAction, Report
+@dataclass
+class EditReview:
+    """A pending edit as the moderators see it: what it changes against the published
+    version."""
 
+    edit: Any
+    changes: list[Any]
+    attachments: list[Any]
+
+
+def edit_review(edit: Any, tag_names: dict[str, dict[int, str]] | None = None) -> EditReview:
+    """The changes of a pending edit; `tag_names` ({"regions": {pk: name}, ...}) are the names
+    of the tags it sets, loaded for a whole queue at once (else here)."""
+    from .history import Change, word_diff
+
+    if tag_names is None:
+        tag_names = _tag_names([edit])
+
+    rec = edit.recommendation
+    changes = []
+    for name in ("kind", "title", "text"):
+        old, new = getattr(rec, name), getattr(edit, name)
+        if old == new:
+            continue
+        label = str(Recommendation._meta.get_field(name).verbose_name)
+        if name == "kind":
+            changes.append(
+                Change(label, str(Recommendation.Kind(old).label), str(Recommendation.Kind(new).label))
+            )
+        else:
+            changes.append(Change(label, old, new, word_diff(old, new)))
+    if edit.author_organisation_id != rec.author_organisation_id:
+        changes.append(
+            Change(
+                str(Recommendation._meta.get_field("author_organisation").verbose_name),
+                str(rec.author_organisation or "–"),
+                str(edit.author_organisation or "–"),
+            )
+        )
+    for name, ids in sorted(edit.tags.items()):
+        field_ = Recommendation._meta.get_field(name)
+        old_tags = sorted(str(t) for t in getattr(rec, name).all())
+        known = tag_names.get(name, {})
+        new_tags = sorted(known[pk] for pk in ids if pk in known)
+        if old_tags != new_tags:
+            changes.append(
+                Change(str(field_.verbose_name), ", ".join(old_tags), ", ".join(new_tags))
+            )
+    return EditReview(edit, changes, list(edit.attachments.all()))
+
+
+def _tag_names(edits: list[Any]) -> dict[str, dict[int, str]]:
+    wanted: dict[str, set[int]] = {}
+    for edit in edits:
+        for name, ids in edit.tags.items():
+            wanted.setdefault(name, set()).update(ids)
+    return {
+        name: {
+            obj.pk: str(obj)
+            for obj in Recommendation._meta.get_field(name).related_model.objects.filter(
+                pk__in=ids
+            )
+        }
+        for name, ids in wanted.items()
+    }
+
+
+def moderation_queue(process: Process) -> dict[str, Any]:
+    from ..models import ModerationAction, RecommendationEdit, Report
+
+    edits = (
+        RecommendationEdit.objects.filter(
+            recommendation__process=process, state=RecommendationEdit.State.PENDING
+        )
+        .select_related(
+            "author", "author_organisation", "recommendation__process",
+            "recommendation__author_organisation",
+        )
+        .prefetch_related(
+            "attachments", "recommendation__action_fields", "recommendation__regions",
+            "recommendation__sectors",
+        )
+        .order_by("modified", "pk")
+    )  # fmt: skip
+    edits = list(edits)
+    names = _tag_names(edits)
     return {
         "pending": list(
             process.recommendations.filter(moderation_state=Recommendation.ModerationState.PENDING)
             .select_related("process", "author", "author_organisation")
+            .prefetch_related("attachments")
             .order_by("created", "pk")
         ),
+        "edits": [edit_review(edit, names) for edit in edits],
         "reports": list(
             Report.objects.filter(process=process, state=Report.State.OPEN)
             .select_related(

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from werkstatt.network.models import OrganisationMembership
 from werkstatt.notifications.services import notify
 
-from ..models import Attachment, ModerationAction, Process, Recommendation
+from ..models import Attachment, ModerationAction, Process, Recommendation, RecommendationEdit
 from .attachments import MAX_PER_RECOMMENDATION, check_upload
 from .audit import log_action, moderators_of
+from .names import public_name
 
 Moderation = Recommendation.ModerationState
 
@@ -63,8 +65,15 @@ def _save_with_tags(rec: Recommendation, user: Any, data: Mapping[str, Any]) -> 
     rec.save()
 
 
-def _add_attachments(rec: Recommendation, user: Any, files: Iterable[UploadedFile]) -> None:
+def _add_attachments(
+    rec: Recommendation,
+    user: Any,
+    files: Iterable[UploadedFile],
+    edit: RecommendationEdit | None = None,
+) -> None:
     files = list(files)
+    if not files:
+        return
     if rec.attachments.count() + len(files) > MAX_PER_RECOMMENDATION:
         raise ValidationError(
             _("At most %(max)d attachments per recommendation.") % {"max": MAX_PER_RECOMMENDATION},
@@ -79,6 +88,7 @@ def _add_attachments(rec: Recommendation, user: Any, files: Iterable[UploadedFil
             content_type=content_type,
             size=upload.size,
             uploaded_by=user,
+            edit=edit,
         )
         attachment.file.save(stored, upload, save=False)
         attachment.save()
@@ -124,6 +134,28 @@ def do_propose(
     return rec
 
 
+EDIT_FIELDS = ("kind", "title", "text", "author_organisation")
+TAG_FIELDS = ("action_fields", "regions", "sectors")
+
+
+def _clean(name: str, value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def needs_edit_moderation(rec: Recommendation, user: Any) -> bool:
+    """An edit of a published contribution in a pre-moderated process waits for the
+    moderators, unless a moderator makes it."""
+    return (
+        rec.process.moderation == Process.Moderation.PRE
+        and rec.is_published
+        and not user.has_perm("strategy.moderate", rec.process)
+    )
+
+
+def pending_edit(rec: Recommendation) -> RecommendationEdit | None:
+    return rec.edits.filter(state=RecommendationEdit.State.PENDING).first()
+
+
 @transaction.atomic
 def do_edit(
     rec: Recommendation,
@@ -131,16 +163,24 @@ def do_edit(
     data: Mapping[str, Any],
     files: Iterable[UploadedFile] = (),
 ) -> Recommendation:
-    """Change a recommendation; simple-history keeps every version (see versions page)."""
+    """Change a recommendation; simple-history keeps every version (see versions page).
+
+    In a pre-moderated process, the author's edit of a published contribution is kept as a
+    RecommendationEdit for the moderators (who are told); everyone else keeps seeing the
+    published version until they approve it. In a post-moderated process the edit is published
+    at once and the moderators are told."""
     if not user.has_perm("strategy.change_recommendation", rec):
         raise PermissionDenied(_("You cannot change this contribution."))
-    rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
+    rec = Recommendation.objects.select_for_update().select_related("process").get(pk=rec.pk)
     check_organisation(user, data.get("author_organisation"))
     check_tags(rec.process, data.get("action_fields", ()))
-    for name in ("kind", "title", "text", "author_organisation"):
+    if needs_edit_moderation(rec, user):
+        _propose_edit(rec, user, data, files)
+        return rec
+    was_published = rec.is_published
+    for name in EDIT_FIELDS:
         if name in data:
-            value = data[name].strip() if isinstance(data[name], str) else data[name]
-            setattr(rec, name, value)
+            setattr(rec, name, _clean(name, data[name]))
     _save_with_tags(rec, user, data)
     _add_attachments(rec, user, files)
     if rec.author_id != user.pk:
@@ -153,7 +193,127 @@ def do_edit(
             actor=user,
             target=rec,
         )
+    elif was_published and not user.has_perm("strategy.moderate", rec.process):
+        # Post-moderation: published at once, and the moderators look at it afterwards.
+        notify(
+            moderators_of(rec.process),
+            verb="strategy.edited_by_author",
+            title=format_lazy(
+                gettext_lazy("{} edited the published contribution “{}”"),
+                public_name(user),
+                rec.title,
+            ),
+            url=reverse(
+                "strategy:recommendation_versions", args=[rec.process.slug, rec.pk]
+            ),
+            actor=user,
+            target=rec,
+        )
     return rec
+
+
+def _propose_edit(
+    rec: Recommendation, user: Any, data: Mapping[str, Any], files: Iterable[UploadedFile]
+) -> RecommendationEdit:
+    """Keep the edit for the moderators (one pending edit per recommendation: editing again
+    changes it)."""
+    edit = (
+        RecommendationEdit.objects.select_for_update()
+        .filter(recommendation=rec, state=RecommendationEdit.State.PENDING)
+        .first()
+    )
+    if edit is None:
+        edit = RecommendationEdit(
+            recommendation=rec,
+            author=user,
+            kind=rec.kind,
+            title=rec.title,
+            text=rec.text,
+            author_organisation=rec.author_organisation,
+            tags={},
+        )
+    for name in EDIT_FIELDS:
+        if name in data:
+            setattr(edit, name, _clean(name, data[name]))
+    tags = dict(edit.tags)
+    for name in TAG_FIELDS:
+        if name in data:
+            tags[name] = sorted(obj.pk for obj in data[name])
+    edit.tags = tags
+    edit.author = user
+    edit.save()
+    _add_attachments(rec, user, files, edit=edit)
+    notify(
+        moderators_of(rec.process),
+        verb="strategy.edit_pending",
+        title=format_lazy(gettext_lazy("An edit of “{}” awaits moderation"), rec.title),
+        url=reverse("strategy:moderation", args=[rec.process.slug]) + f"#edit-{edit.pk}",
+        actor=user,
+        target=rec,
+    )
+    return edit
+
+
+@transaction.atomic
+def do_moderate_edit(
+    edit: RecommendationEdit, user: Any, decision: str, reason: str = ""
+) -> RecommendationEdit:
+    """Publish a pending edit as the next version of the recommendation, or reject it (with a
+    reason for its author); the published version stays as it was."""
+    rec = edit.recommendation
+    if not user.has_perm("strategy.moderate", rec.process):
+        raise PermissionDenied
+    edit = RecommendationEdit.objects.select_for_update().get(pk=edit.pk)
+    if edit.state != RecommendationEdit.State.PENDING:
+        raise ValidationError(_("This edit has already been decided."), code="decided")
+    reason = reason.strip()
+    rec = Recommendation.objects.select_for_update().select_related("process").get(pk=rec.pk)
+    if decision == "approve":
+        for name in EDIT_FIELDS:
+            setattr(rec, name, getattr(edit, name))
+        tags: dict[str, Any] = {}
+        for name in TAG_FIELDS:
+            if name in edit.tags:
+                model = Recommendation._meta.get_field(name).related_model
+                found = model.objects.filter(pk__in=edit.tags[name])
+                if name == "action_fields":
+                    found = found.filter(process=rec.process)
+                tags[name] = list(found)
+        # The version is the author's text; the audit trail says who published it.
+        _save_with_tags(rec, edit.author, tags)
+        edit.attachments.update(edit=None)
+        edit.state = RecommendationEdit.State.APPROVED
+        kind = ModerationAction.Kind.APPROVE_EDIT
+        title = format_lazy(gettext_lazy("Your edit of “{}” has been published"), rec.title)
+    elif decision == "reject":
+        if not reason:
+            raise ValidationError(
+                _("Please give a reason: the author will read it."), code="reason_required"
+            )
+        for attachment in edit.attachments.all():
+            attachment.file.delete(save=False)
+            attachment.delete()
+        edit.state = RecommendationEdit.State.REJECTED
+        kind = ModerationAction.Kind.REJECT_EDIT
+        title = format_lazy(
+            gettext_lazy("Your edit of “{}” was not published: {}"), rec.title, reason
+        )
+    else:
+        raise ValidationError(_("Unknown moderation decision."), code="decision")
+    edit.reason = reason
+    edit.decided_by = user
+    edit.decided_at = timezone.now()
+    edit.save()
+    log_action(rec.process, user, kind, recommendation=rec, reason=reason)
+    notify(
+        [edit.author],
+        verb=f"strategy.edit_{decision}",
+        title=title,
+        url=rec.get_absolute_url(),
+        actor=user,
+        target=rec,
+    )
+    return edit
 
 
 @transaction.atomic

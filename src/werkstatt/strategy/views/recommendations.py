@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from ..forms import (
     RecommendationForm,
     ReportForm,
 )
-from ..models import Attachment, Comment, Process, Recommendation
+from ..models import Attachment, Comment, Process, Recommendation, RecommendationEdit
 from ..services import comments as comment_services
 from ..services import recommendations as services
 from ..services.history import recommendation_versions
@@ -32,6 +33,7 @@ from ..services.queries import (
     comment_node,
     comment_tree,
     filtered_recommendations,
+    visible_attachments,
 )
 from .common import GET, GET_POST, process_view, run
 
@@ -117,7 +119,8 @@ def detail_context(request: HttpRequest, rec: Recommendation, **extra: Any) -> d
     context = {
         "process": rec.process,
         "recommendation": rec,
-        "attachments": rec.attachments.all(),
+        "attachments": visible_attachments(user, rec),
+        "pending_edit": _pending_edit_for(user, rec, can_moderate),
         "action_fields": rec.action_fields.all(),
         "regions": rec.regions.all(),
         "sectors": rec.sectors.all(),
@@ -135,6 +138,16 @@ def detail_context(request: HttpRequest, rec: Recommendation, **extra: Any) -> d
     }
     context.update(extra)
     return context
+
+
+def _pending_edit_for(user: Any, rec: Recommendation, can_moderate: bool) -> Any:
+    """The edit awaiting moderation, for its author and the moderators (nobody else)."""
+    if not user.is_authenticated:
+        return None
+    edit = services.pending_edit(rec)
+    if edit is not None and (can_moderate or edit.author_id == user.pk):
+        return edit
+    return None
 
 
 def _probe(rec: Recommendation) -> Comment:
@@ -157,21 +170,51 @@ def recommendation_edit(request: HttpRequest, process: Process, pk: int) -> Http
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
+    waiting = services.pending_edit(rec)
+    initial = {}
+    if waiting is not None and waiting.author_id == request.user.pk:
+        # The author goes on with the edit the moderators have not seen yet.
+        initial = {
+            "kind": waiting.kind,
+            "title": waiting.title,
+            "text": waiting.text,
+            "author_organisation": waiting.author_organisation_id,
+            **waiting.tags,
+        }
     form = RecommendationForm(
         request.POST or None,
         request.FILES or None,
         instance=rec,
+        initial=initial,
         process=process,
         user=request.user,
     )
+    moderated = services.needs_edit_moderation(rec, request.user)
     if request.method == "POST" and form.is_valid():
         rec.refresh_from_db()
         data = form.cleaned_data
         if run(form, services.do_edit, rec, request.user, data, data["attachments"]):
-            messages.success(request, _("Your changes are saved; the previous version is kept."))
+            if moderated:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your changes will appear once a moderator has seen them; "
+                        "until then the published version stays."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("Your changes are saved; the previous version is kept.")
+                )
             return redirect(rec)
         rec.refresh_from_db()
-    context = {"form": form, "process": process, "recommendation": rec}
+    context = {
+        "form": form,
+        "process": process,
+        "recommendation": rec,
+        "moderated": moderated,
+        "attachments": visible_attachments(request.user, rec),
+    }
     return render(request, "strategy/recommendation_form.html", context)
 
 
@@ -194,6 +237,10 @@ def attachment_download(request: HttpRequest, process: Process, pk: int) -> Http
     )
     if not request.user.has_perm("strategy.view_recommendation", attachment.recommendation):
         raise Http404
+    if not visible_attachments(request.user, attachment.recommendation).filter(
+        pk=attachment.pk
+    ).exists():
+        raise Http404  # added with an edit that awaits moderation
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
@@ -361,3 +408,24 @@ def recommendation_moderate(request: HttpRequest, process: Process, pk: int) -> 
             return redirect(rec)
     context = detail_context(request, rec, moderate_form=form)
     return render(request, "strategy/recommendation_detail.html", context, status=422)
+
+
+@require_POST
+@process_view("strategy.moderate")
+def edit_moderate(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    """Publish or reject an edit that awaits moderation (from the moderation queue)."""
+    edit = get_object_or_404(
+        RecommendationEdit.objects.select_related("recommendation__process"),
+        pk=pk,
+        recommendation__process=process,
+    )
+    form = ModerateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if run(form, services.do_moderate_edit, edit, request.user, data["decision"], data["reason"]):
+            messages.success(request, _("The moderation decision has been saved."))
+            return redirect("strategy:moderation", slug=process.slug)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(reverse("strategy:moderation", args=[process.slug]) + f"#edit-{edit.pk}")
