@@ -201,7 +201,9 @@ def edit_review(edit: Any, tag_names: dict[str, dict[int, str]] | None = None) -
         label = str(Recommendation._meta.get_field(name).verbose_name)
         if name == "kind":
             changes.append(
-                Change(label, str(Recommendation.Kind(old).label), str(Recommendation.Kind(new).label))
+                Change(
+                    label, str(Recommendation.Kind(old).label), str(Recommendation.Kind(new).label)
+                )
             )
         else:
             changes.append(Change(label, old, new, word_diff(old, new)))
@@ -233,9 +235,7 @@ def _tag_names(edits: list[Any]) -> dict[str, dict[int, str]]:
     return {
         name: {
             obj.pk: str(obj)
-            for obj in Recommendation._meta.get_field(name).related_model.objects.filter(
-                pk__in=ids
-            )
+            for obj in Recommendation._meta.get_field(name).related_model.objects.filter(pk__in=ids)
         }
         for name, ids in wanted.items()
     }

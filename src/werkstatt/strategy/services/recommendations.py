@@ -203,9 +203,7 @@ def do_edit(
                 public_name(user),
                 rec.title,
             ),
-            url=reverse(
-                "strategy:recommendation_versions", args=[rec.process.slug, rec.pk]
-            ),
+            url=reverse("strategy:recommendation_versions", args=[rec.process.slug, rec.pk]),
             actor=user,
             target=rec,
         )

@@ -237,9 +237,11 @@ def attachment_download(request: HttpRequest, process: Process, pk: int) -> Http
     )
     if not request.user.has_perm("strategy.view_recommendation", attachment.recommendation):
         raise Http404
-    if not visible_attachments(request.user, attachment.recommendation).filter(
-        pk=attachment.pk
-    ).exists():
+    if (
+        not visible_attachments(request.user, attachment.recommendation)
+        .filter(pk=attachment.pk)
+        .exists()
+    ):
         raise Http404  # added with an edit that awaits moderation
     try:
         handle = attachment.file.open("rb")
@@ -422,7 +424,10 @@ def edit_moderate(request: HttpRequest, process: Process, pk: int) -> HttpRespon
     form = ModerateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        if run(form, services.do_moderate_edit, edit, request.user, data["decision"], data["reason"]):
+        decided = run(
+            form, services.do_moderate_edit, edit, request.user, data["decision"], data["reason"]
+        )
+        if decided:
             messages.success(request, _("The moderation decision has been saved."))
             return redirect("strategy:moderation", slug=process.slug)
     for errors in form.errors.values():
