@@ -67,6 +67,70 @@ ROWS = [
 ]
 
 
+# The API: 401 for anonymous callers instead of the login page; otherwise the pages' rules.
+A = {"event_slug": "{b2b}"}
+API_PARTICIPANTS = "401 403 200 200 403 403 200"
+API_ORGANISERS = "401 403 403 403 403 200 200"
+REQ = {"pk": "{b2b_request}"}
+
+ROWS += [
+    Row("matchmaking_api:profile", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:profile", A, "PATCH", API_PARTICIPANTS, {"offer": "Laserschneiden"}),
+    Row("matchmaking_api:suggestions", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:schedule", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:schedule-ical", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:schedule-pdf", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:unavailable", A, "GET", API_PARTICIPANTS),
+    Row("matchmaking_api:unavailable", A, "PUT", API_PARTICIPANTS, {"slots": []}),
+    Row("matchmaking_api:request-list", {}, "GET", "401 200 200 200 200 200 200"),
+    Row(
+        "matchmaking_api:request-list",
+        {},
+        "POST",
+        "401 403 400 400 403 403 400",
+        {"event": "impro-b2b", "message": "Reden wir?"},
+        note="participants only; without a recipient 400 after the rules",
+    ),
+    Row("matchmaking_api:request-detail", REQ, "GET", "401 404 200 200 404 200 200"),
+    Row(
+        "matchmaking_api:request-accept",
+        REQ,
+        "POST",
+        "401 404 403 200 404 403 200",
+        note="only the recipient (and superusers, who pass every rule)",
+    ),
+    Row("matchmaking_api:request-decline", REQ, "POST", "401 404 403 200 404 403 200"),
+    Row("matchmaking_api:request-withdraw", REQ, "POST", "401 404 200 403 404 403 200"),
+    Row("matchmaking_api:slots", A, "GET", "401 403 200 200 403 200 200"),
+    Row(
+        "matchmaking_api:slots",
+        A,
+        "POST",
+        "401 403 403 403 403 400 400",
+        {},
+        note="organisers; an empty body is 400 after the rules",
+    ),
+    Row("matchmaking_api:setup", A, "GET", API_ORGANISERS),
+    Row("matchmaking_api:setup", A, "PATCH", API_ORGANISERS, {"requests_open": False}),
+    Row("matchmaking_api:plan", A, "GET", API_ORGANISERS),
+    Row("matchmaking_api:scheduling", A, "POST", "401 403 403 403 403 202 202"),
+    Row(
+        "matchmaking_api:scheduling-status",
+        {"event_slug": "{b2b}", "job": "{b2b_job}"},
+        "GET",
+        API_ORGANISERS,
+    ),
+    Row(
+        "matchmaking_api:meeting-lock",
+        {"pk": "{b2b_meeting}"},
+        "POST",
+        "401 403 403 403 403 400 400",
+        note="the meeting is not placed: 400 after the rules",
+    ),
+    Row("matchmaking_api:meeting-unlock", {"pk": "{b2b_meeting}"}, "POST", API_ORGANISERS),
+]
+
+
 def world(users: dict, values: dict) -> None:
     from tests.events.factories import make_organiser
     from tests.matchmaking.factories import b2b_event, meeting, participant
@@ -82,7 +146,13 @@ def world(users: dict, values: dict) -> None:
         event=event, sender=member, recipient=admin, message="Treffen?"
     )
     placed = meeting(admin, third)
+    from werkstatt.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="matchmaking.schedule", payload={"event": event.pk}, created_by=users["moderator"]
+    )
     values.update(
+        b2b_job=job.pk,
         b2b=event.slug,
         b2b_request=request.pk,
         b2b_meeting=placed.pk,
