@@ -190,7 +190,7 @@ def open_data_zip(process: Process) -> bytes:
                 "name": p.name,
                 "start": p.start_date.isoformat(),
                 "end": p.end_date.isoformat(),
-                "actions": p.actions(),
+                "actions": p.actions,
             }
             for p in process.timeline()
             if p.visibility == p.Visibility.PUBLIC
@@ -322,7 +322,7 @@ def workbook_xlsx(process: Process, user: Any) -> bytes:
                 timezone.localtime(rec.created).replace(tzinfo=None),
             ]
         )
-    monitoring = process_monitoring(user, process)
+    monitoring = process_monitoring(user, process, everything=True)
     concepts, results, milestones = _implementation_rows(monitoring)
     for title, rows in (
         (_("Implementation"), concepts),
