@@ -362,11 +362,19 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    """One change of the profile: when, by whom, which fields (as the history page shows)."""
+    """One change of the profile, a site or a contact person: when, by whom, which fields (as
+    the history page shows)."""
 
     date = serializers.DateTimeField(source="record.history_date")
     user = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    subject = serializers.ChoiceField(
+        choices=["profile", "site", "contact"],
+        help_text=_("What changed: the profile, a site or a contact person"),
+    )
+    subject_label = serializers.CharField(
+        help_text=_("Which site or contact person (empty for the profile)")
+    )
     changes = ChangeSerializer(many=True)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
