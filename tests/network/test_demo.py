@@ -160,7 +160,8 @@ def test_every_demo_account_logs_in(client, account):
 def test_demo_accounts_hold_their_roles():
     output = run_demo(organisations=demo.MIN_ORGANISATIONS, no_index=True)
     assert "DEMO DATA" in output and demo.DEMO_PASSWORD in output
-    users = {u.email.split("@")[0]: u for u in demo.demo_users()}
+    roles = {a.email for a in demo.DEMO_ACCOUNTS}
+    users = {u.email.split("@")[0]: u for u in demo.demo_users() if u.email in roles}
     assert set(users) == {"admin", "moderation", "prozess", "firma", "mitglied", "gremium"}
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert not any(u.is_staff for key, u in users.items() if key != "admin")
@@ -224,7 +225,10 @@ def test_reset_deletes_only_demo_data():
     run_demo("--reset", organisations=demo.MIN_ORGANISATIONS, no_index=True)
     assert Organisation.objects.filter(pk=real.pk).exists()
     assert Organisation.objects.count() == demo.MIN_ORGANISATIONS + 1
-    assert demo.demo_users().count() == len(demo.DEMO_ACCOUNTS)
+    people = OrganisationMembership.objects.filter(user__in=demo.demo_users()).exclude(
+        user__email__in=[a.email for a in demo.DEMO_ACCOUNTS]
+    )
+    assert demo.demo_users().count() == len(demo.DEMO_ACCOUNTS) + people.count()
     assert not demo.demo_users().filter(pk=firma.pk).exists()
     # Nothing of the old demo network is left behind.
     assert (
@@ -232,6 +236,11 @@ def test_reset_deletes_only_demo_data():
         == Site.objects.filter(organisation__in=Organisation.objects.all()).count()
     )
     assert not Organisation.history.filter(history_type="-").exists()
+    # Nor its history: what is left is the history of what is left.
+    assert set(Organisation.history.values_list("id", flat=True)) == set(
+        Organisation.objects.values_list("id", flat=True)
+    )
+    assert Site.history.count() == Site.objects.count()
 
 
 def test_demo_refreshes_the_search_index():
@@ -283,3 +292,77 @@ def test_company_descriptions_are_complete_german_sentences():
                 "GbR",
                 "(haftungsbeschränkt)",
             }, spec.name
+
+
+# --- realism: leaf capabilities, people with accounts, history from the start ---------------
+
+
+def test_firms_have_the_leaf_processes_of_their_trade():
+    run_demo(organisations=400, seed=7, no_index=True)
+    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    keys = collections.Counter(
+        Organisation.capabilities.through.objects.filter(organisation__in=companies).values_list(
+            "capability__key", flat=True
+        )
+    )
+    # The processes purchasers ask for, not only their groups.
+    assert keys["umformen.biegen.abkanten"] >= 10 and keys["fuegen.schweissen.mig_mag"] >= 20
+    assert keys["fuegen.schweissen.wig"] >= 5 and keys["trennen.abtragen.laserschneiden"] >= 10
+    assert keys["umformen.biegen"] == 0 and keys["fuegen.schweissen"] == 0
+    parents = {
+        "umformen.biegen",
+        "fuegen.schweissen",
+        "beschichten.galvanisieren",
+        "urformen.giessen",
+    }
+    assert not companies.filter(capabilities__key__in=parents).exists()
+    # A sheet-metal shop lasers and bends; a welding certificate goes with welding.
+    blech = companies.filter(name__iregex=r"Blech|Laser|Kantteile|Stanz")
+    assert blech.count() >= 5
+    with_laser = blech.filter(capabilities__key="trennen.abtragen.laserschneiden").count()
+    assert with_laser >= blech.count() * 0.6
+    certified = companies.filter(certifications__code__in=["EN 1090", "ISO 3834"]).distinct()
+    assert certified.exists()
+    assert not certified.exclude(capabilities__key__startswith="fuegen.schweissen").exists()
+
+
+def test_a_share_of_organisations_have_admins_and_members_with_accounts(client):
+    run_demo(organisations=400, seed=7, no_index=True)
+    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    active = OrganisationMembership.Status.ACTIVE
+    with_admin = companies.filter(memberships__role="admin", memberships__status=active)
+    share = with_admin.distinct().count() / companies.count()
+    assert 0.1 <= share <= 0.2, share
+    assert OrganisationMembership.objects.filter(role="member", status=active).count() > 10
+    membership = (
+        OrganisationMembership.objects.filter(role="admin")
+        .exclude(user__email__in=[a.email for a in demo.DEMO_ACCOUNTS])
+        .select_related("user", "organisation")
+        .first()
+    )
+    user = membership.user
+    assert user.email.endswith("@" + demo.ACCOUNT_DOMAIN)
+    # The admin is the organisation's first contact person, and can log in.
+    assert membership.organisation.contacts.filter(name__endswith=user.name.split()[-1]).exists()
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == user.pk
+    assert user.has_perm("network.change_organisation", membership.organisation)
+
+
+def test_demo_organisations_have_their_creation_in_the_history():
+    from werkstatt.network.services import organisations as services
+    from werkstatt.network.services.history import organisation_history_page
+
+    run_demo(organisations=demo.MIN_ORGANISATIONS, no_index=True)
+    assert Organisation.history.filter(history_type="+").count() == demo.MIN_ORGANISATIONS
+    assert Site.history.filter(history_type="+").count() == Site.objects.count()
+    org = Organisation.objects.get(name="Seifert Zerspanungstechnik GmbH")
+    user = demo.demo_users().get(email__startswith="firma@")
+    services.do_update_profile(org, user, {"employees": 99})
+    _page, entries = organisation_history_page(org)
+    assert [c.field for c in entries[0].changes] == ["employees"]
+    assert entries[-1].kind == "created"
+    # The capabilities were recorded at creation: the first edit does not show them as new.
+    assert all(c.field != "capabilities" for c in entries[0].changes)

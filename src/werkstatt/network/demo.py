@@ -4,9 +4,10 @@ Two halves. `Generator` is plain Python: from a seed it makes `OrgSpec`s (names,
 capabilities, certifications, sites, contact people, descriptions) out of the data files in
 network/data/demo/ and a `Vocabulary` of the loaded reference data; the same seed and the same
 reference data give the same network, draw for draw. `build_demo` writes the specs with
-`bulk_create` in batches (no per-row history: demo data needs none, and 50,000 organisations
-must load in minutes), geocodes the sites offline, creates the demo accounts and refreshes the
-search index.
+`bulk_create` in batches (50,000 organisations must load in minutes) with their "created"
+history records written in bulk as well, geocodes the sites offline, creates the demo accounts
+(and accounts for the admins and members of a share of the firms) and refreshes the search
+index.
 
 Everything a person could mistake for real is fictitious: companies, associations, networks,
 FabLabs and creative firms are made up from family names and trades; only public institutions
@@ -42,6 +43,11 @@ MIN_ORGANISATIONS = 20
 DEMO_TLD = ".example"
 ACCOUNT_DOMAIN = "werkstatt.example"
 DEMO_PASSWORD = "werkstatt-demo"  # noqa: S105 - documented demo password, printed with a warning
+
+# The share of organisations of each kind whose people have accounts: an admin (the first contact
+# person), and for some a member too, so that join requests and inquiries reach someone.
+ACCOUNT_SHARES = {"company": 0.15, "association": 0.12, "network": 0.12, "fablab": 0.1}
+MEMBER_SHARE = 0.4
 
 NETWORK_SPACE = ("netzwerk", "Netzwerk")
 PROCESS_SPACE = ("zukunftswerkstatt-industrie", "ZukunftsWerkstatt INDUSTRIE")
@@ -634,6 +640,10 @@ class Generator:
             hit = self.vocabulary.capability(best[0])
             capabilities = [hit] if hit else []
         certifications = self.draw(trade["certifications"], factor, self.vocabulary.certification)
+        if not any(key.startswith("fuegen.schweissen") for key, _ in capabilities):
+            # EN 1090 and ISO 3834 certify welding: a firm that does not weld holds neither.
+            welding = {self.vocabulary.certification(c) for c in ("EN 1090", "ISO 3834")}
+            certifications = [c for c in certifications if c not in welding]
         iso_9001 = self.vocabulary.certification("ISO 9001")
         if fixed and iso_9001 and iso_9001 not in certifications:
             certifications.insert(0, iso_9001)
@@ -971,6 +981,8 @@ class DemoResult:
     sites: int = 0
     contacts: int = 0
     accounts: tuple[DemoAccount, ...] = ()
+    # Accounts of the admins and members of some organisations (ACCOUNT_SHARES).
+    people: int = 0
     seconds: float = 0.0
     index_seconds: float = 0.0
     indexed: bool = False
@@ -1011,6 +1023,7 @@ def delete_demo(report: Report | None = None) -> tuple[int, int]:
     """
     from django.db import transaction
     from django.test.utils import override_settings
+    from simple_history.models import HistoricalRecords
 
     from .models import ContactPerson, Organisation, SearchTerm, Site
 
@@ -1030,6 +1043,16 @@ def delete_demo(report: Report | None = None) -> tuple[int, int]:
             Site.objects.filter(organisation_id__in=chunk)._raw_delete(Site.objects.db)
             ContactPerson.objects.filter(organisation_id__in=chunk)._raw_delete(
                 ContactPerson.objects.db
+            )
+            # Their history goes with them (it names nobody real and would only pile up).
+            for field in HistoricalRecords.m2m_models:
+                if field.model is Organisation:
+                    model = HistoricalRecords.m2m_models[field]
+                    model.objects.filter(organisation_id__in=chunk)._raw_delete(model.objects.db)
+            for model in (Site.history.model, ContactPerson.history.model):
+                model.objects.filter(organisation_id__in=chunk)._raw_delete(model.objects.db)
+            Organisation.history.model.objects.filter(id__in=chunk)._raw_delete(
+                Organisation.objects.db
             )
             Organisation.objects.filter(pk__in=chunk).delete()
             if report:
@@ -1122,6 +1145,10 @@ def build_demo(
         "sectors": (Organisation.sectors.through, "sector_id", sector_ids),
     }
     tags: dict[str, Organisation] = {}
+    # Who of the organisations gets an account: drawn from a generator of its own, so that the
+    # network itself is the same with or without them.
+    people_rng = random.Random(f"{seed}-people")
+    people: list[tuple[Any, ContactSpec, str]] = []  # (organisation, person, role)
 
     def slug_for(name: str) -> str:
         base = slugify(fold(name))[:200] or "organisation"
@@ -1165,6 +1192,11 @@ def build_demo(
         for org, spec, places in zip(orgs, batch, located, strict=True):
             if spec.tag:
                 tags.setdefault(spec.tag, org)
+            share = ACCOUNT_SHARES.get(spec.kind, 0.0)
+            if spec.tag != "showcase" and spec.contacts and people_rng.random() < share:
+                people.append((org, spec.contacts[0], "admin"))
+                if len(spec.contacts) > 1 and people_rng.random() < MEMBER_SHARE:
+                    people.append((org, spec.contacts[1], "member"))
             for site, (lat, lon, region_code) in zip(spec.sites, places, strict=True):
                 sites.append(
                     Site(
@@ -1205,6 +1237,7 @@ def build_demo(
                         f"INSERT INTO {table} (organisation_id, {column}) VALUES (%s, %s)",  # noqa: S608
                         rows[field_name],
                     )
+        write_initial_history(orgs, sites, contacts)
         result.organisations += len(orgs)
         result.sites += len(sites)
         result.contacts += len(contacts)
@@ -1225,10 +1258,55 @@ def build_demo(
             f"{result.contacts} contact people"
         )
         result.accounts = create_accounts(tags)
+        result.people = create_people_accounts(people)
     result.seconds = time.monotonic() - started
     if index:
         result.indexed, result.index_seconds = refresh_index(result.organisation_ids, say)
     return result
+
+
+def write_initial_history(orgs: list[Any], sites: list[Any], contacts: list[Any]) -> None:
+    """The "created" history records of bulk-created organisations (with their capabilities,
+    certifications, materials and sectors), sites and contact people, written in bulk.
+
+    Without them the first edit of a demo organisation would show every field as new."""
+    from django.utils import timezone
+    from simple_history.models import HistoricalRecords
+
+    from .models import ContactPerson, Organisation, Site
+    from .services import bulk
+
+    now = timezone.now()
+
+    def history(model: Any, objects: list[Any]) -> list[int]:
+        return bulk.insert_history(
+            model,
+            [bulk.model_row(obj) for obj in objects],
+            history_type="+",
+            user_id=None,
+            reason="demo",
+            date=now,
+        )
+
+    history_of = dict(zip((o.pk for o in orgs), history(Organisation, orgs), strict=True))
+    history(Site, sites)
+    history(ContactPerson, contacts)
+    org_ids = list(history_of)
+    for name in ("capabilities", "certifications", "materials", "sectors"):
+        field = Organisation._meta.get_field(name)
+        target = field.m2m_reverse_name()
+        links = []
+        for start in range(0, len(org_ids), 900):
+            links += field.remote_field.through.objects.filter(
+                organisation_id__in=org_ids[start : start + 900]
+            ).values_list("pk", "organisation_id", target)
+        bulk.insert(
+            HistoricalRecords.m2m_models[field],
+            [
+                {"id": pk, "organisation_id": org, target: other, "history_id": history_of[org]}
+                for pk, org, other in links
+            ],
+        )
 
 
 def refresh_index(ids: list[int], say: Report) -> tuple[bool, float]:
@@ -1248,6 +1326,58 @@ def refresh_index(ids: list[int], say: Report) -> tuple[bool, float]:
 
     search_index.reindex(ids, progress=progress)
     return True, time.monotonic() - started
+
+
+def people_email(person: ContactSpec, number: int) -> str:
+    """The demo account of a contact person: "katrin.seifert.17@werkstatt.example"."""
+    local = ascii_local_part(re.sub(r"^(Dr\.|Dipl\.-Ing\.)\s+", "", person.name)).replace("-", ".")
+    return f"{local}.{number}@{ACCOUNT_DOMAIN}"
+
+
+def create_people_accounts(people: list[tuple[Any, ContactSpec, str]]) -> int:
+    """Accounts (verified, the demo password) and active memberships for the admins and
+    members of some organisations; returns how many. In bulk: thousands at scale."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from .models import OrganisationMembership
+
+    if not people:
+        return 0
+    user_model = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    emails = [people_email(person, n) for n, (_org, person, _role) in enumerate(people, 1)]
+    taken = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    rows = [
+        (org, person, role, email)
+        for (org, person, role), email in zip(people, emails, strict=True)
+        if email not in taken
+    ]
+    users = user_model.objects.bulk_create(
+        [
+            user_model(email=email, name=person.name, password=password, is_active=True)
+            for _org, person, _role, email in rows
+        ],
+        batch_size=1000,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        batch_size=1000,
+    )
+    OrganisationMembership.objects.bulk_create(
+        [
+            OrganisationMembership(
+                user=user,
+                organisation=org,
+                role=role,
+                status=OrganisationMembership.Status.ACTIVE,
+            )
+            for user, (org, _person, role, _email) in zip(users, rows, strict=True)
+        ],
+        batch_size=1000,
+    )
+    return len(users)
 
 
 def create_accounts(tags: dict[str, Any]) -> tuple[DemoAccount, ...]:

@@ -140,3 +140,8 @@ class Command(BaseCommand):
         width = max(len(a.email) for a in result.accounts)
         for account in result.accounts:
             say(f"  {account.email.ljust(width)}  {account.role}")
+        if result.people:
+            say(
+                f"  and {result.people} accounts of organisation admins and members "
+                f"(first.last.N@{demo.ACCOUNT_DOMAIN}, the same password)"
+            )
