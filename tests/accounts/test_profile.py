@@ -177,6 +177,7 @@ def test_profile_query_count_does_not_grow_with_memberships(
     for _ in range(count):
         OrganisationMembershipFactory(user=user)
         SpaceRoleFactory(user=user)
-    with django_assert_num_queries(4):
+    # session, user, memberships, roles, and the header's count of unread notifications
+    with django_assert_num_queries(5):
         response = logged_in.get(reverse("accounts:profile"))
     assert response.status_code == 200

@@ -78,3 +78,17 @@ def with_confirmed_email(user):
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def account_menu(page):
+    """The header's account menu, opened (on wide screens it is a disclosure, "My account").
+
+    Returns the `.account-nav` locator, e.g.
+    `account_menu(page).get_by_role("button", name=german("Log out")).click()`."""
+    nav = page.locator(".account-nav")
+    menu = nav.locator("details.account-menu")
+    if menu.count() and menu.get_attribute("open") is None:
+        summary = menu.locator("summary")
+        if summary.is_visible():
+            summary.click()
+    return nav

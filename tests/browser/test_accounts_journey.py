@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.browser.conftest import account_menu
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Erzgebirge-Schwibbogen-1987"
@@ -59,11 +61,16 @@ def test_register_confirm_log_out_and_log_in_again(page, mailoutbox, settings):
     page.get_by_role("button", name=german("Confirm")).click()
     page.wait_for_url(lambda url: "confirm-email" not in url)
 
-    # Logged in right away, the address is confirmed.
+    # Logged in right away, the address is confirmed. The account's links are behind one
+    # disclosure, "My account".
     account_nav = page.locator(".account-nav")
+    toggle = account_nav.locator("summary", has_text=german("My account"))
+    assert toggle.is_visible()
+    assert not account_nav.get_by_role("button", name=german("Log out")).is_visible()
+    account_menu(page)
     log_out = account_nav.get_by_role("button", name=german("Log out"))
     assert log_out.is_visible()
-    assert account_nav.get_by_role("link", name=german("My account")).is_visible()
+    assert account_nav.get_by_role("link", name=german("Profile")).is_visible()
     assert user.emailaddress_set.get().verified
 
     log_out.click()
@@ -90,6 +97,6 @@ def test_register_confirm_log_out_and_log_in_again(page, mailoutbox, settings):
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=password]").press("Enter")
     page.wait_for_url(lambda url: "/konto/login/" not in url)
-    assert account_nav.get_by_role("button", name=german("Log out")).is_visible()
+    assert account_menu(page).get_by_role("button", name=german("Log out")).is_visible()
     page.goto("/konto/profil/")
     assert "k.schubert@zulieferer-erzgebirge.de" in page.locator("main").inner_text()

@@ -12,6 +12,15 @@ from tests.web.html_checks import check_page
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    """Requests to /en/ leave English active in this thread; later tests expect German."""
+    yield
+    from django.utils import translation as _translation
+
+    _translation.activate("de")
+
+
 def in_language(language: str, msgid: str) -> str:
     with translation.override(language):
         return gettext(msgid)

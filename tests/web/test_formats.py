@@ -12,6 +12,16 @@ from django.utils import translation
 
 from tests.events.factories import EventFactory
 
+
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    """Requests to /en/ leave English active in this thread; later tests expect German."""
+    yield
+    from django.utils import translation as _translation
+
+    _translation.activate("de")
+
+
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 TEMPLATE = Template(
     '{{ d|date }}|{{ d|date:"SHORT_DATE_FORMAT" }}|{{ t|time }}|{{ dt|date:"DATETIME_FORMAT" }}'
@@ -65,7 +75,9 @@ def test_an_event_page_in_english_shows_european_dates(client):
         starts_at=datetime.datetime(2027, 4, 30, 9, 0, tzinfo=BERLIN),
         ends_at=datetime.datetime(2027, 4, 30, 17, 30, tzinfo=BERLIN),
     )
-    html = client.get(f"/en{event.get_absolute_url()}").content.decode()
+    with translation.override("de"):
+        path = event.get_absolute_url()
+    html = client.get(f"/en{path}").content.decode()
     assert "30 April 2027, 09:00" in html
     assert "17:30" in html
     assert "a.m." not in html and "p.m." not in html

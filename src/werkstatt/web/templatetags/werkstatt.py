@@ -49,3 +49,61 @@ def path_in_language(context: template.Context, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language)
+
+
+# The header's notifications link shows the person's own unread count. Pages rendered for a
+# role rather than a person (web/page_cache.py's frames, whose `user` is a stand-in) get the link
+# without a count between these markers; fill_personal_parts() puts the person's in.
+PERSONAL_START = "<!--personal:notifications-->"
+PERSONAL_END = "<!--/personal:notifications-->"
+
+
+def _notifications_link(user: Any, request: Any) -> str:
+    from django.contrib.auth import get_user_model
+    from django.template.loader import render_to_string
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("notifications:index")
+    except NoReverseMatch:
+        return ""
+    person = isinstance(user, get_user_model())
+    unread = 0
+    if person:
+        from werkstatt.notifications.services import unread_count
+
+        unread = unread_count(user)
+    match = getattr(request, "resolver_match", None)
+    html = render_to_string(
+        "web/includes/notifications_link.html",
+        {
+            "url": url,
+            "unread": unread,
+            "current": bool(match and match.namespace == "notifications"),
+        },
+    )
+    return html if person else PERSONAL_START + html + PERSONAL_END
+
+
+@register.simple_tag(takes_context=True)
+def notifications_link(context: template.Context) -> str:
+    """The bell with "3 unread notifications" for screen readers; one COUNT query."""
+    from django.utils.safestring import mark_safe
+
+    user = context.get("user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return mark_safe(_notifications_link(user, context.get("request")))  # noqa: S308 - our template
+
+
+def fill_personal_parts(html: str, request: Any) -> str:
+    """Put the person's own parts (the unread count) into a page rendered for their role."""
+    start = html.find(PERSONAL_START)
+    if start < 0:
+        return html
+    end = html.find(PERSONAL_END, start)
+    if end < 0:
+        return html
+    user = getattr(request, "user", None)
+    own = _notifications_link(user, request) if user and user.is_authenticated else ""
+    return html[:start] + own + html[end + len(PERSONAL_END) :]

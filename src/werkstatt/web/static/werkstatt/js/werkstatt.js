@@ -2,6 +2,8 @@
  * Werkstatt's small site script, loaded with defer on every page (no inline script: strict CSP).
  * - htmx requests carry the CSRF token from <meta name="csrf-token">.
  * - The site menu (<details>) stays open on wide screens in browsers without ::details-content.
+ * - Open disclosures of the header (the menu, the account menu) close with Escape (the focus
+ *   goes back to their toggle), by a click elsewhere, and when the focus leaves them.
  * - A form's error summary takes the focus so screen readers announce it first.
  */
 (function () {
@@ -44,6 +46,45 @@
     }
   }
 
+  function headerDisclosures() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll(".site-header details[open]"),
+      function (details) {
+        // The wide screens' menu is no disclosure: it is always shown.
+        var summary = details.querySelector("summary");
+        return summary && summary.offsetParent !== null;
+      }
+    );
+  }
+
+  function closeHeaderDisclosuresOnEscapeAndOutside() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      headerDisclosures().forEach(function (details) {
+        if (details.contains(document.activeElement)) {
+          details.removeAttribute("open");
+          details.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      headerDisclosures().forEach(function (details) {
+        if (!details.contains(event.target)) {
+          details.removeAttribute("open");
+        }
+      });
+    });
+    document.addEventListener("focusin", function (event) {
+      headerDisclosures().forEach(function (details) {
+        if (details.classList.contains("account-menu") && !details.contains(event.target)) {
+          details.removeAttribute("open");
+        }
+      });
+    });
+  }
+
   function focusErrorSummary() {
     var summary = document.querySelector(".error-summary");
     if (summary) {
@@ -53,6 +94,7 @@
 
   function init() {
     keepMenuOpenOnWideScreens();
+    closeHeaderDisclosuresOnEscapeAndOutside();
     focusErrorSummary();
   }
 
