@@ -10,9 +10,14 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from tests.factories import SpaceFactory, SpaceRoleFactory, SuperuserFactory, UserFactory
+from tests.monitoring.factories import ConceptFactory
 from tests.strategy.factories import (
+    ActionFieldFactory,
     PhaseFactory,
     ProcessFactory,
     RecommendationFactory,
@@ -20,8 +25,13 @@ from tests.strategy.factories import (
     today,
 )
 from werkstatt.accounts.models import Space, SpaceRole
+from werkstatt.monitoring.models import ImplementationConcept
+from werkstatt.monitoring.services.concepts import concept_counts, process_monitoring
 from werkstatt.strategy.models import Phase, Process, Recommendation
 from werkstatt.strategy.services.queries import (
+    RecommendationFilter,
+    count_by_action_field,
+    filtered_recommendations,
     visible_phases,
     visible_processes,
     visible_recommendations,
@@ -63,11 +73,15 @@ def world():
             )
             for i, visibility in enumerate(Phase.Visibility.values)
         ]
-        for phase in [None, *phases]:
+        fields = [ActionFieldFactory(process=process), ActionFieldFactory(process=process)]
+        for n, phase in enumerate([None, *phases]):
             for state in Recommendation.ModerationState.values:
-                RecommendationFactory(
+                rec = RecommendationFactory(
                     process=process, phase=phase, author=people["author"], moderation_state=state
                 )
+                rec.action_fields.add(*fields[: 1 + n % 2])
+                if state == Recommendation.ModerationState.APPROVED:
+                    ImplementationConcept.objects.create(recommendation=rec, summary="Umsetzen.")
     # A process the moderator does not moderate.
     ProcessFactory(is_public=False)
     return people
@@ -93,6 +107,57 @@ def test_lists_agree_with_the_rules(world, who):
         assert phases == {
             p for p in process.phases.all() if user.has_perm("strategy.view_phase", p)
         }
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "user", "member", "author", "board", "moderator", "superuser"]
+)
+def test_counts_agree_with_the_lists_and_the_rules(world, who):
+    """The numbers on the process page (per action field) and on the monitoring start page
+    (concepts per process) are the lengths of the lists they lead to."""
+    user = world[who]
+    processes = list(visible_processes(user))
+    concepts = concept_counts(user, processes)
+    for process in processes:
+        counts = count_by_action_field(user, process)
+        for field in process.action_fields.all():
+            listed = filtered_recommendations(
+                user, process, RecommendationFilter(action_field=field.pk)
+            )
+            may = [
+                r
+                for r in field.recommendations.all()
+                if user.has_perm("strategy.view_recommendation", r)
+            ]
+            assert counts.get(field.pk, 0) == listed.count() == len(may), (process, field)
+        shown = [
+            c
+            for c in ImplementationConcept.objects.filter(recommendation__process=process)
+            if user.has_perm("monitoring.view_concept", c)
+        ]
+        assert (
+            concepts.get(process.pk, 0)
+            == len(shown)
+            == len(process_monitoring(user, process).concepts)
+        )
+
+
+def test_the_process_page_counts_what_a_visitor_can_open(client):
+    process = ProcessFactory()
+    board = PhaseFactory(process=process, visibility=Phase.Visibility.BOARD)
+    field = ActionFieldFactory(process=process, name="Kooperation und Cross-Innovation")
+    for phase in (None, None, board):
+        RecommendationFactory(process=process, phase=phase).action_fields.add(field)
+    page = client.get(reverse("strategy:process", args=[process.slug])).content.decode()
+    with translation.override("de"):
+        two = ngettext("%(counter)s recommendation", "%(counter)s recommendations", 2) % {
+            "counter": 2
+        }
+    assert two in page
+    ConceptFactory(recommendation=process.recommendations.get(phase=board))
+    ConceptFactory(recommendation=process.recommendations.filter(phase=None).first())
+    index = client.get(reverse("monitoring:index")).content.decode()
+    assert "<td>1</td>" in index and "<td>2</td>" not in index
 
 
 def test_what_each_sees(world):

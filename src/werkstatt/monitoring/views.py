@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -57,11 +56,10 @@ def _save(form: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 @GET
 def index(request: HttpRequest) -> HttpResponse:
-    processes = (
-        visible_processes(request.user)
-        .annotate(concepts=Count("recommendations__implementation"))
-        .order_by("-start_date")
-    )
+    processes = list(visible_processes(request.user).order_by("-start_date"))
+    counts = services.concept_counts(request.user, processes)
+    for process in processes:
+        process.concepts = counts.get(process.pk, 0)
     return render(request, "monitoring/index.html", {"processes": processes})
 
 

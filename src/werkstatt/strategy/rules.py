@@ -65,6 +65,35 @@ def roles_in(user: Any, process: Process | None) -> frozenset[str]:
     return cache[process.pk]
 
 
+def remember_roles(user: Any, processes: Any) -> None:
+    """Look up the user's roles in many processes with one query (for lists of processes);
+    roles_in() then answers from the cache."""
+    if not user.is_authenticated:
+        return
+    cache = user.__dict__.setdefault("_strategy_roles", {})
+    todo = [p for p in processes if p.pk not in cache]
+    if not todo:
+        return
+    space_ids = {p.space_id for p in todo} | {p.board_space_id for p in todo if p.board_space_id}
+    held: dict[int, set[str]] = {}
+    for space_id, role in SpaceRole.objects.filter(user=user, space_id__in=space_ids).values_list(
+        "space_id", "role"
+    ):
+        held.setdefault(space_id, set()).add(role)
+    for process in todo:
+        found: set[str] = set()
+        for role in held.get(process.space_id, ()):
+            if role == Role.MODERATOR:
+                found.add(MODERATOR)
+            elif role == Role.BOARD_MEMBER:
+                found |= {BOARD, MEMBER}
+            else:
+                found.add(MEMBER)
+        if process.board_space_id and Role.BOARD_MEMBER in held.get(process.board_space_id, ()):
+            found.add(BOARD)
+        cache[process.pk] = frozenset(found)
+
+
 def forget_roles(user: Any) -> None:
     user.__dict__.pop("_strategy_roles", None)
 

@@ -11,13 +11,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from werkstatt.engines.progress import ProgressNode, ProgressTreeError, weighted_progress
 from werkstatt.network.models import Organisation
 from werkstatt.strategy.models import Process, Recommendation
-from werkstatt.strategy.services.queries import visible_recommendations
+from werkstatt.strategy.services.queries import (
+    visible_recommendations,
+    visible_recommendations_in,
+)
 from werkstatt.strategy.services.recommendations import set_status
 
 from ..models import (
@@ -144,6 +147,18 @@ def timeline_of(
             )
     entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
     return entries
+
+
+def concept_counts(user: Any, processes: list[Process]) -> dict[int, int]:
+    """Process id -> the number of implementation concepts the user may see in it (the rows
+    of its monitoring page), for all `processes` in one query."""
+    visible = visible_recommendations_in(user, processes).values("pk")
+    return dict(
+        ImplementationConcept.objects.filter(recommendation__in=visible)
+        .values("recommendation__process")
+        .annotate(n=Count("pk"))
+        .values_list("recommendation__process", "n")
+    )
 
 
 def process_monitoring(

@@ -6,6 +6,7 @@ is written here once more as queryset filters; tests check both against each oth
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +42,12 @@ def visible_phases(user: Any, process: Process) -> list[Phase]:
     return [p for p in process.timeline() if r.sees_phase(user, p)]
 
 
-def visible_recommendations(user: Any, process: Process) -> QuerySet[Recommendation]:
-    """The recommendations of `process` the user may see (the process itself is checked by the
-    caller)."""
-    qs = Recommendation.objects.filter(process=process)
+def _visible_in(user: Any, process: Process) -> Q:
+    """The rule of strategy.rules.sees_recommendation for the recommendations of one process
+    (whose visibility the caller has checked), as a filter."""
+    mine = Q(process=process.pk)
     if r.moderates(user, process):
-        return qs
+        return mine
     roles = r.roles_in(user, process)
     phase_ok = Q(phase__isnull=True) | Q(phase__visibility=Phase.Visibility.PUBLIC)
     if roles:
@@ -56,7 +57,36 @@ def visible_recommendations(user: Any, process: Process) -> QuerySet[Recommendat
     published = Q(moderation_state=Recommendation.ModerationState.APPROVED)
     if user.is_authenticated:
         published |= Q(author=user)
-    return qs.filter(phase_ok & published)
+    return mine & phase_ok & published
+
+
+def visible_recommendations(user: Any, process: Process) -> QuerySet[Recommendation]:
+    """The recommendations of `process` the user may see (the process itself is checked by the
+    caller)."""
+    return Recommendation.objects.filter(_visible_in(user, process))
+
+
+def visible_recommendations_in(user: Any, processes: Iterable[Process]) -> QuerySet[Recommendation]:
+    """The recommendations the user may see in each of `processes` (which the caller has
+    checked), in one queryset: for the counts on lists of processes."""
+    processes = list(processes)
+    r.remember_roles(user, processes)
+    rule = Q(pk__in=[])
+    for process in processes:
+        rule |= _visible_in(user, process)
+    return Recommendation.objects.filter(rule)
+
+
+def count_by_action_field(user: Any, process: Process) -> dict[int, int]:
+    """Action field id -> number of recommendations the user sees in it: the same number as
+    the list filtered by that action field shows."""
+    return dict(
+        visible_recommendations(user, process)
+        .filter(action_fields__isnull=False)
+        .values("action_fields")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("action_fields", "n")
+    )
 
 
 def visible_attachments(user: Any, rec: Recommendation) -> QuerySet[Any]:

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +16,14 @@ from django.views.decorators.http import require_POST
 from werkstatt.accounts.models import SpaceRole
 
 from ..forms import ActionFieldForm, PhaseDeleteForm, PhaseForm, ProcessForm, RoleForm
-from ..models import ActionField, Phase, Process, Recommendation
+from ..models import ActionField, Phase, Process
 from ..services import processes as services
-from ..services.queries import prefetch_phases, visible_phases, visible_processes
+from ..services.queries import (
+    count_by_action_field,
+    prefetch_phases,
+    visible_phases,
+    visible_processes,
+)
 from .common import GET, GET_POST, process_view, run
 
 PAGE_SIZE = 20
@@ -43,10 +47,10 @@ def process_detail(request: HttpRequest, process: Process) -> HttpResponse:
     user = request.user
     phases = visible_phases(user, process)
     current = process.current_phase()
-    published = Q(recommendations__moderation_state=Recommendation.ModerationState.APPROVED)
-    fields = process.action_fields.annotate(
-        recommendation_count=Count("recommendations", filter=published)
-    )
+    counts = count_by_action_field(user, process)  # the numbers the filtered lists show
+    fields = list(process.action_fields.all())
+    for field in fields:
+        field.recommendation_count = counts.get(field.pk, 0)
     context = {
         "process": process,
         "phases": phases,
