@@ -8,7 +8,7 @@ the cooperation exchange, built on the demo organisations, reproducible for a se
   only for what the demo network offers: each step takes the most specific of its capability
   and the capabilities above it that at least MIN_SUPPLIERS public suppliers can do with the
   step's certifications (the ranking's and the consortia's rule), and drops certifications
-  nobody holds. So no demo demand contradicts the network it runs on.
+  nobody holds (see `realistic`). So no demo demand contradicts the network it runs on.
 - Inquiries go through the same services as on the pages (history, notifications): for the
   welded frame, to the partners of the proposed consortium; the showcase firm (the account
   firma@) gets an inquiry about milling and has asked back, so its inbox has something to do.
@@ -276,10 +276,14 @@ def _buyer(town: str, rng: random.Random, taken: set[int]) -> Organisation | Non
     return rng.choice(candidates) if candidates else None
 
 
-def _able(key: str, codes: tuple[str, ...]) -> int:
-    """How many public demo suppliers can do a step (the capability or one below it, and all
-    certifications): the rule of the ranking and of the consortia."""
-    organisations = demo_organisations().filter(kind__in=SUPPLIER_KINDS, is_public=True)
+def _able(key: str, codes: tuple[str, ...], buyer: Organisation | None) -> int:
+    """How many public, located demo suppliers other than the buyer can do a step (the
+    capability or one below it, and all certifications): the ranking's and consortia's rule."""
+    organisations = demo_organisations().filter(
+        kind__in=SUPPLIER_KINDS, is_public=True, lat__isnull=False
+    )
+    if buyer is not None:
+        organisations = organisations.exclude(pk=buyer.pk)
     organisations = organisations.filter(
         pk__in=Organisation.capabilities.through.objects.filter(
             Q(capability__key=key) | Q(capability__key__startswith=key + ".")
@@ -294,24 +298,28 @@ def _able(key: str, codes: tuple[str, ...]) -> int:
     return organisations.count()
 
 
-def realistic(step: StepTemplate) -> tuple[str, tuple[str, ...]]:
+def realistic(
+    step: StepTemplate, buyer: Organisation | None = None
+) -> tuple[str, tuple[str, ...]] | None:
     """The step's capability and certifications as the demo network can serve them: the most
     specific key of the step's and those above it (never a main group) that MIN_SUPPLIERS can
-    do with the certifications, else without them; the step's own key if nothing fits."""
+    do with the certifications, else without them, else that at least one can do (a small
+    network); None if nobody can do any of them (the step is left out)."""
     parts = step.capability.split(".")
     keys = [".".join(parts[:k]) for k in range(len(parts), 1, -1)]
-    for codes in (step.certifications, ()):
-        for key in keys:
-            if _able(key, codes) >= MIN_SUPPLIERS:
-                return key, codes
-        if not step.certifications:
-            break
-    return step.capability, ()
+    tries = list(dict.fromkeys([step.certifications, ()]))
+    for enough in (MIN_SUPPLIERS, 1):
+        for codes in tries:
+            for key in keys:
+                if _able(key, codes, buyer) >= enough:
+                    return key, codes
+    return None
 
 
-def _steps(template: DemandTemplate) -> list[StepData]:
-    chosen = [realistic(s) for s in template.steps]
-    caps = {c.key: c for c in Capability.objects.filter(key__in=[key for key, _c in chosen])}
+def _steps(template: DemandTemplate, buyer: Organisation) -> list[StepData]:
+    chosen = [(s, realistic(s, buyer)) for s in template.steps]
+    kept = [(s, found) for s, found in chosen if found is not None]
+    caps = {c.key: c for c in Capability.objects.filter(key__in=[f[0] for _s, f in kept])}
     materials = {m.key: m for m in Material.objects.all()}
     certs = {c.code: c for c in Certification.objects.all()}
     return [
@@ -322,7 +330,7 @@ def _steps(template: DemandTemplate) -> list[StepData]:
             tolerances=s.tolerances,
             certifications=[certs[c] for c in codes if c in certs],
         )
-        for s, (key, codes) in zip(template.steps, chosen, strict=True)
+        for s, (key, codes) in kept
         if key in caps
     ]
 
@@ -357,7 +365,7 @@ def build_demo(seed: int, report: Report) -> None:
         taken.add(buyer.pk)
         site = buyer.sites.order_by("-is_headquarters", "pk").first()
         user = _admin_of(buyer)
-        steps = _steps(template)
+        steps = _steps(template, buyer)
         if not steps:
             continue
         demand = demands.do_create_demand(
