@@ -503,3 +503,33 @@ def test_index_lists_upcoming_or_past_events_that_one_may_see(client):
     ]
     past = client.get(reverse("events:index"), {"zeit": "vergangen"})
     assert [e.title for e in past.context["page_obj"]] == ["Vergangene Messe"]
+
+
+def test_check_in_by_name_at_the_door_records_one_check_in(client, organiser):
+    from werkstatt.events.services.registration import do_check_in_registration
+
+    event = EventFactory()
+    make_organiser(event, organiser)
+    other_event = EventFactory()
+    found = RegistrationFactory(
+        event=event, name="Jürgen Größel", organisation_name="Erzgebirgische Drehteile GmbH"
+    )
+    RegistrationFactory(event=event, name="Bernd Uhlig", organisation_name="Uhlig Guss")
+    RegistrationFactory(event=other_event, name="Jürgen Größel")
+    url = reverse("events:checkin", args=[event.slug])
+    page = client.get(url, {"q": "groessel drehteile"})
+    assert [r.pk for r in page.context["found"]] == [found.pk]
+    checked = client.post(url + "?q=groessel", {"registration": found.pk})
+    assert checked.status_code == 200 and checked.context["result"].first
+    found.refresh_from_db()
+    assert found.checked_in_by == organiser
+    # A second member of staff, the same person: told when and by whom, still one check-in.
+    again = do_check_in_registration(event, found.pk, UserFactory())
+    assert not again.first and again.registration.checked_in_by == organiser
+    foreign = RegistrationFactory(event=other_event, name="Fremd")
+    refused = client.post(url, {"registration": foreign.pk})
+    assert refused.status_code == 400
+    foreign.refresh_from_db()
+    assert foreign.checked_in_at is None
+    waiting = RegistrationFactory(event=event, status=Status.WAITING, name="Warte Liste")
+    assert client.post(url, {"registration": waiting.pk}).status_code == 400

@@ -251,6 +251,17 @@ class CheckInForm(forms.Form):
     )
 
 
+class AttendeeSearchForm(forms.Form):
+    """Find a person at the door by name or organisation (no ticket at hand)."""
+
+    q = forms.CharField(
+        label=_("Name or organisation"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+    )
+
+
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How was the event?"),

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from werkstatt.engines.text import fold
 from werkstatt.network.models import Organisation, OrganisationMembership
 
 from ..models import (
@@ -275,6 +276,30 @@ def do_check_in(event: Event, code: str, staff: Any) -> CheckIn:
         raise ValidationError(
             _("There is no ticket with this code for this event."), code="unknown"
         )
+    return _check_in(registration, staff)
+
+
+def do_check_in_registration(event: Event, registration_id: Any, staff: Any) -> CheckIn:
+    """Check in a registration found by name at the door: the same rules and the same single
+    conditional UPDATE as a scanned ticket, so two staff still record one check-in."""
+    registration = (
+        Registration.objects.filter(event=event, pk=_int(registration_id))
+        .select_related("user", "checked_in_by")
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(_("This registration does not belong to this event."), code="unknown")
+    return _check_in(registration, staff)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _check_in(registration: Registration, staff: Any) -> CheckIn:
     if registration.status == Status.CANCELLED:
         raise ValidationError(_("This registration was cancelled."), code="cancelled")
     if registration.status == Status.WAITING:
@@ -287,6 +312,31 @@ def do_check_in(event: Event, code: str, staff: Any) -> CheckIn:
     ).update(checked_in_at=stamp, checked_in_by=staff)
     registration.refresh_from_db()
     return CheckIn(registration=registration, first=updated == 1)
+
+
+#: At most this many people are listed for a name typed at the door.
+FIND_LIMIT = 20
+
+
+def find_attendees(event: Event, query: str, limit: int = FIND_LIMIT) -> list[Registration]:
+    """Registrations (confirmed or waiting) whose name or organisation holds every word of
+    `query`, umlauts folded ("groessel" finds "Größel"): for staff at the door without a code."""
+    words = fold(query).split()
+    if not words:
+        return []
+    candidates = event.registrations.exclude(status=Status.CANCELLED).values_list(
+        "pk", "name", "organisation_name"
+    )
+    found = [
+        pk
+        for pk, name, organisation in candidates
+        if all(word in fold(f"{name} {organisation}") for word in words)
+    ]
+    return list(
+        Registration.objects.filter(pk__in=found[:limit])
+        .select_related("checked_in_by")
+        .order_by("name", "pk")
+    )
 
 
 # --- reminders, feedback, retention ---------------------------------------------------------------
@@ -382,6 +432,8 @@ __all__ = [
     "check_answers",
     "do_cancel_registration",
     "do_check_in",
+    "do_check_in_registration",
+    "find_attendees",
     "do_give_feedback",
     "do_register",
     "fill_free_seats",

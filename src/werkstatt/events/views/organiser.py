@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ..forms import (
+    AttendeeSearchForm,
     CheckInForm,
     EventForm,
     InviteForm,
@@ -263,10 +265,23 @@ def registrations(request: HttpRequest, event: Event) -> HttpResponse:
 @GET_POST
 @event_view(REGISTRATIONS)
 def checkin(request: HttpRequest, event: Event) -> HttpResponse:
-    form = CheckInForm(request.POST or None)
+    by_name = request.method == "POST" and "registration" in request.POST
+    form = CheckInForm(request.POST if request.method == "POST" and not by_name else None)
+    search = AttendeeSearchForm(request.GET if "q" in request.GET else None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     result = None
     status = 200
-    if request.method == "POST":
+    by_name_errors = forms.Form({})  # the service's refusal for a check-in by name
+    by_name_errors.is_valid()
+    if by_name:
+        result = run(
+            by_name_errors,
+            registration_services.do_check_in_registration,
+            event,
+            request.POST.get("registration"),
+            request.user,
+        )
+    elif request.method == "POST":
         if form.is_valid():
             result = run(
                 form,
@@ -275,6 +290,7 @@ def checkin(request: HttpRequest, event: Event) -> HttpResponse:
                 form.cleaned_data["code"],
                 request.user,
             )
+    if request.method == "POST":
         if result is None:
             status = 400
         else:
@@ -285,6 +301,10 @@ def checkin(request: HttpRequest, event: Event) -> HttpResponse:
         {
             "event": event,
             "form": form,
+            "search": search,
+            "query": query,
+            "found": registration_services.find_attendees(event, query) if query else None,
+            "by_name_errors": by_name_errors.non_field_errors(),
             "result": result,
             "counts": registration_services.registration_counts(event),
         },
