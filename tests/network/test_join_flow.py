@@ -55,7 +55,8 @@ def test_join_request_notifies_the_admins_not_the_moderators(django_capture_on_c
     assert [n.recipient for n in Notification.objects.all()] == [admin.user]
     note = Notification.objects.get()
     assert note.title == f"Karl Neu asks to join {admin.organisation.name}"
-    assert note.url == reverse("network:organisation_members", args=[admin.organisation.slug])
+    # Without a language prefix: each recipient reads the page in their own language.
+    assert note.url == f"/netzwerk/o/{admin.organisation.slug}/mitglieder/"
     assert [m.to for m in mail.outbox] == [["chefin@example.org"]]
     assert not Notification.objects.filter(recipient=moderator).exists()
 
@@ -72,7 +73,7 @@ def test_join_request_without_admin_goes_to_the_network_moderators(
         services.do_request_membership(person, org)
     recipients = sorted(n.recipient.email for n in Notification.objects.all())
     assert recipients == [first.email, second.email]
-    assert {n.url for n in Notification.objects.all()} == {reverse("network:membership_requests")}
+    assert {n.url for n in Notification.objects.all()} == {"/netzwerk/anfragen/"}
     assert sorted(m.to[0] for m in mail.outbox) == ["m1@example.org", "m2@example.org"]
 
 
@@ -200,7 +201,7 @@ def test_new_organisation_is_told_to_the_network_moderators(django_capture_on_co
         )
     note = Notification.objects.get(recipient=moderator)
     assert note.title == "New organisation in the directory: Neue Firma GmbH"
-    assert note.url == org.get_absolute_url()
+    assert note.url == f"/netzwerk/o/{org.slug}/"
     assert not Notification.objects.filter(recipient=person).exists()
 
 

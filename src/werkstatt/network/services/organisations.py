@@ -17,10 +17,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -150,7 +152,7 @@ def do_create_organisation(user: Any, data: Mapping[str, Any]) -> Organisation:
         title=format_lazy(
             _("New organisation in the directory: {organisation}"), organisation=org.name
         ),
-        url=org.get_absolute_url(),
+        url=_org_link(org),
         actor=user,
         target=org,
     )
@@ -475,8 +477,19 @@ def _notify_takes_body() -> bool:
     return "body" in inspect.signature(notify).parameters
 
 
+def _link(name: str, **kwargs: Any) -> str:
+    """A page's address without a language prefix: a notification is read by people of either
+    language, each of whom the site then shows their own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def _org_link(org: Organisation) -> str:
+    return _link("network:organisation", slug=org.slug)
+
+
 def _members_url(org: Organisation) -> str:
-    return reverse("network:organisation_members", kwargs={"slug": org.slug})
+    return _link("network:organisation_members", slug=org.slug)
 
 
 @transaction.atomic
@@ -519,7 +532,7 @@ def do_request_membership(
         recipients, url = admins, _members_url(org)
         body = _("Please approve or decline the request on the organisation's members page.")
     else:
-        recipients, url = network_moderators(), reverse("network:membership_requests")
+        recipients, url = network_moderators(), _link("network:membership_requests")
         body = _(
             "Nobody represents this organisation on Werkstatt yet. Please review the request "
             "on the page of pending requests."
@@ -553,7 +566,7 @@ def do_approve_membership(admin: Any, membership: OrganisationMembership) -> Org
         [membership.user],
         verb="network.request_approved",
         title=title,
-        url=org.get_absolute_url(),
+        url=_org_link(org),
         actor=admin,
         target=org,
     )
@@ -574,7 +587,7 @@ def do_decline_membership(admin: Any, membership: OrganisationMembership) -> Non
         title=format_lazy(
             _("Your request concerning {organisation} was declined"), organisation=org.name
         ),
-        url=org.get_absolute_url(),
+        url=_org_link(org),
         actor=admin,
         target=org,
     )
