@@ -281,15 +281,10 @@ def checkin(request: HttpRequest, event: Event) -> HttpResponse:
             request.POST.get("registration"),
             request.user,
         )
-    elif request.method == "POST":
-        if form.is_valid():
-            result = run(
-                form,
-                registration_services.do_check_in,
-                event,
-                form.cleaned_data["code"],
-                request.user,
-            )
+    elif request.method == "POST" and form.is_valid():
+        result = run(
+            form, registration_services.do_check_in, event, form.cleaned_data["code"], request.user
+        )
     if request.method == "POST":
         if result is None:
             status = 400
