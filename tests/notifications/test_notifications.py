@@ -154,3 +154,88 @@ def test_digest_job():
     assert job.status == job.Status.SUCCEEDED
     assert job.result == {"sent": 1}
     assert len(mail.outbox) == 1
+
+
+COMMENT = (
+    "Wir fertigen solche Gehäuse seit 2019 aus EN AW-6082 und könnten die Stückzahl "
+    "ab dem zweiten Quartal liefern.\nRückfragen gern an unsere Arbeitsvorbereitung."
+)
+
+
+def test_the_email_quotes_the_body_and_links_the_settings(django_capture_on_commit_callbacks):
+    user = UserFactory(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            [user],
+            verb="supply.inquiry",
+            title="New inquiry about your demand",
+            url="/lieferketten/anfragen/7/",
+            body=COMMENT,
+        )
+    message = mail.outbox[0]
+    assert message.subject == "[Werkstatt] New inquiry about your demand"
+    body = message.body
+    # The title once (not repeated as the body), then the sender's words quoted line by line.
+    assert body.count("New inquiry about your demand") == 1
+    assert "> Wir fertigen solche Gehäuse seit 2019" in body
+    assert "> Rückfragen gern an unsere Arbeitsvorbereitung." in body
+    assert "http://127.0.0.1:8000/lieferketten/anfragen/7/" in body
+    assert "http://127.0.0.1:8000/en/benachrichtigungen/einstellungen/" in body
+    assert Notification.objects.get().body == COMMENT
+
+
+def test_without_a_body_the_email_still_has_title_link_and_settings(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([user], verb="x", title="Ihr Beitrag wurde veröffentlicht", url="/strategie/")
+    body = mail.outbox[0].body
+    assert body.count("Ihr Beitrag wurde veröffentlicht") == 1
+    assert ">" not in body
+    assert "/benachrichtigungen/einstellungen/" in body
+
+
+def test_a_lazy_body_is_in_each_recipients_language():
+    german, english = UserFactory(language="de"), UserFactory(language="en")
+    notify([german, english], verb="x", title="t", url="/", body=gettext_lazy("Notifications"))
+    bodies = dict(Notification.objects.values_list("recipient__language", "body"))
+    assert bodies["en"] == "Notifications"
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert bodies["de"] == str(gettext_lazy("Notifications"))
+
+
+def test_a_long_body_is_shortened_at_a_word():
+    from werkstatt.notifications.services import BODY_MAX_LENGTH
+
+    notify([UserFactory()], verb="x", title="t", url="/", body="Fräsen " * 1000)
+    body = Notification.objects.get().body
+    assert len(body) <= BODY_MAX_LENGTH
+    assert body.endswith("Fräsen…")
+
+
+def test_the_digest_has_excerpts_a_settings_link_and_a_singular_subject():
+    daily = prefer(UserFactory(language="en"), "daily")
+    notify([daily], verb="x", title="A comment on your thesis", url="/1/", body=COMMENT * 5)
+    assert send_digests() == 1
+    message = mail.outbox[0]
+    assert message.subject == "[Werkstatt] Your daily summary: 1 notification"
+    assert "  > Wir fertigen solche Gehäuse" in message.body
+    assert "…" in message.body  # an excerpt, not the whole text
+    assert "Arbeitsvorbereitung." + COMMENT not in message.body
+    assert "/en/benachrichtigungen/einstellungen/" in message.body
+    later = timezone.now() + datetime.timedelta(hours=21)
+    for i in range(2):
+        notify([daily], verb="x", title=f"Meldung {i}", url="/")
+    assert send_digests(now=later) == 1
+    assert mail.outbox[1].subject == "[Werkstatt] Your daily summary: 2 notifications"
+
+
+def test_the_page_shows_the_beginning_of_the_body(client):
+    user = UserFactory()
+    notify([user], verb="x", title="Neuer Kommentar", url="/", body=COMMENT)
+    client.force_login(user)
+    html = client.get(reverse("notifications:index")).content.decode()
+    assert "Wir fertigen solche Gehäuse seit 2019" in html

@@ -35,6 +35,9 @@ class Notification(models.Model):
     # A short machine word ("strategy.comment", "strategy.answer") for filtering and icons.
     verb = models.CharField(_("kind"), max_length=60, db_index=True)
     title = models.CharField(_("title"), max_length=300)
+    # What happened in the sender's words (a comment, an inquiry's message, a rejection's reason),
+    # in the recipient's language; the e-mail quotes it, the page shows its beginning.
+    body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     target_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

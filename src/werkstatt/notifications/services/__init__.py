@@ -2,10 +2,13 @@
 
     from werkstatt.notifications.services import notify
     notify(moderators, verb="strategy.report", title=format_lazy(_("New report on {}"), rec.title),
-           url=rec.get_absolute_url(), actor=request.user, target=rec)
+           url=rec.get_absolute_url(), actor=request.user, target=rec, body=report.reason)
 
-Titles are rendered in each recipient's language: pass a lazy string (gettext_lazy/format_lazy)
-and it is evaluated once per recipient under their language. The actor is never notified of their
+Titles and bodies are rendered in each recipient's language: pass a lazy string
+(gettext_lazy/format_lazy) and it is evaluated once per recipient under their language. `body`
+(optional) is what happened in the sender's words — the comment, the inquiry's message, the
+reason of a rejection: the e-mail quotes it (up to BODY_MAX_LENGTH characters), the
+notifications page and the digest show its beginning. The actor is never notified of their
 own action. E-mails go out after the surrounding transaction commits, so a rolled-back change
 sends nothing.
 """
@@ -25,13 +28,30 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from ..models import Notification, NotificationSettings
 
 logger = logging.getLogger("werkstatt.notifications")
 
 Frequency = NotificationSettings.Frequency
+
+#: The longest body kept (and e-mailed); longer texts end with "…".
+BODY_MAX_LENGTH = 2000
+#: The beginning of a body shown in the digest and on the notifications page.
+EXCERPT_LENGTH = 280
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` with its whitespace tidied, cut at a word before `length` characters with "…"."""
+    text = "\n".join(" ".join(line.split()) for line in str(text).strip().splitlines())
+    text = "\n".join(line for i, line in enumerate(text.split("\n")) if line or i == 0)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-\n") + "…"
 
 
 def absolute_url(url: str) -> str:
@@ -55,8 +75,12 @@ def notify(
     url: str,
     actor: Any = None,
     target: models.Model | None = None,
+    body: Any = "",
 ) -> None:
-    """Record a notification for each recipient and e-mail it now or in the digest."""
+    """Record a notification for each recipient and e-mail it now or in the digest.
+
+    `body` (optional): the message, comment or reason behind the notification, quoted in the
+    e-mail; a lazy string is rendered in each recipient's language."""
     seen: set[int] = set()
     users = []
     for user in recipients:
@@ -82,6 +106,7 @@ def notify(
         frequency = frequencies.get(user.pk, Frequency.IMMEDIATELY)
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = str(title)[:300]
+            body_text = shorten(body, BODY_MAX_LENGTH) if body else ""
         email = {
             Frequency.IMMEDIATELY: Notification.Email.SENT,
             Frequency.DAILY: Notification.Email.PENDING,
@@ -91,6 +116,7 @@ def notify(
             actor=actor,
             verb=verb,
             title=text,
+            body=body_text,
             url=url,
             target_type=target_type,
             target_id=target_id,
@@ -110,7 +136,12 @@ def _send_one(notification: Notification) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = render_to_string(
             "notifications/email/notification.txt",
-            {"notification": notification, "link": absolute_url(notification.url), "user": user},
+            {
+                "notification": notification,
+                "link": absolute_url(notification.url),
+                "user": user,
+                "settings_link": absolute_url(reverse("notifications:settings")),
+            },
         )
         subject = f"[Werkstatt] {notification.title}"
     try:
@@ -155,13 +186,19 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                 "notifications/email/digest.txt",
                 {
                     "user": user,
-                    "items": [(n, absolute_url(n.url)) for n in notifications],
+                    "items": [
+                        (n, absolute_url(n.url), shorten(n.body, EXCERPT_LENGTH))
+                        for n in notifications
+                    ],
                     "page": absolute_url(reverse("notifications:index")),
+                    "settings_link": absolute_url(reverse("notifications:settings")),
                 },
             )
-            subject = "[Werkstatt] " + gettext("Your daily summary: %(count)d notifications") % {
-                "count": len(notifications)
-            }
+            subject = "[Werkstatt] " + ngettext(
+                "Your daily summary: %(count)d notification",
+                "Your daily summary: %(count)d notifications",
+                len(notifications),
+            ) % {"count": len(notifications)}
         try:
             send_mail(subject, body, None, [user.email])
             sent += 1
