@@ -44,7 +44,10 @@ SECRET_KEY = os.environ.get("WERKSTATT_SECRET_KEY") or "dev-insecure-" + os.uran
 SECRET_KEY_FALLBACKS = env_list("WERKSTATT_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("WERKSTATT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("WERKSTATT_CSRF_TRUSTED_ORIGINS")
+# The public address, for links in e-mails sent without a request (notifications, events, jobs);
+# allauth's own e-mails use the request's host. web/checks.py warns in production without it.
 SITE_URL = os.environ.get("WERKSTATT_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL_CONFIGURED = bool(os.environ.get("WERKSTATT_SITE_URL"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

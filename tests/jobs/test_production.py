@@ -24,6 +24,7 @@ def production_env(tmp_path, **extra):
         WERKSTATT_PRODUCTION="1",
         WERKSTATT_SECRET_KEY=secrets.token_urlsafe(50),
         WERKSTATT_ALLOWED_HOSTS="example.org",
+        WERKSTATT_SITE_URL="https://example.org",
         WERKSTATT_DATA_DIR=str(tmp_path),
     )
     env.update(extra)
@@ -53,6 +54,20 @@ def test_the_check_notices_a_weak_setting(tmp_path):
     result = check_deploy(production_env(tmp_path, WERKSTATT_DEBUG="1"))
     assert result.returncode != 0
     assert "security.W018" in result.stdout + result.stderr
+
+
+def test_production_without_the_site_url_warns_that_email_links_point_nowhere(tmp_path):
+    result = check_deploy(production_env(tmp_path, WERKSTATT_SITE_URL=None))
+    assert result.returncode != 0
+    assert "werkstatt.W001" in result.stdout + result.stderr
+    assert "WERKSTATT_SITE_URL" in result.stdout + result.stderr
+
+
+def test_the_readme_production_config_sets_the_site_url():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    production = readme[readme.index("### Production") :]
+    production = production[: production.index("```", production.index("```sh") + 5)]
+    assert "WERKSTATT_SITE_URL=https://" in production
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

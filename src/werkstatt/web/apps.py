@@ -19,6 +19,8 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from . import checks  # noqa: F401 - registers the system checks
+
         # post_migrate is only sent for apps with models; web has none, accounts always does.
         post_migrate.connect(
             create_cache_table,
