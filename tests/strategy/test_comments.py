@@ -60,12 +60,26 @@ def test_no_comments_when_the_phase_does_not_allow_them():
         services.do_comment(rec, member_of(process), "Hallo")
 
 
-def test_replies_nest_at_most_three_deep(rec):
+def test_replies_nest_at_most_three_levels(rec):
     member = member_of(rec.process)
     parent = services.do_comment(rec, member, "Ebene 0")
+    comments = [parent]
     for level in range(1, 6):
         parent = services.do_comment(rec, member, f"Ebene {level}", parent)
-    assert services.depth_of(parent) == services.MAX_DEPTH
+        comments.append(parent)
+    depths = [services.depth_of(c) for c in comments]
+    # A comment, a reply, a reply to the reply; further replies stay on the third level.
+    assert services.MAX_DEPTH == 3
+    assert depths == [0, 1, 2, 2, 2, 2]
+    # The reply to a third-level comment joins that comment's thread.
+    assert comments[3].parent == comments[1] and comments[4].parent == comments[1]
+    # ... and the person replied to hears of it.
+    third_level = services.do_comment(rec, member_of(rec.process), "Dritte Ebene", comments[1])
+    other = member_of(rec.process)
+    services.do_comment(rec, other, "Antwort darauf", third_level)
+    assert Notification.objects.filter(
+        recipient=third_level.author, verb="strategy.reply", actor=other
+    ).exists()
 
 
 def test_reaction_toggles_and_replaces(rec):

@@ -18,11 +18,13 @@ from .audit import log_action, moderators_of
 from .names import public_name
 
 MAX_COMMENT = 5000
-#: Replies nest this deep; a reply to a deeper comment joins its parent's thread.
+#: Threads have this many levels (a comment, replies, replies to replies); a reply to a comment
+#: on the last level joins that comment's thread, one level up.
 MAX_DEPTH = 3
 
 
 def depth_of(comment: Comment) -> int:
+    """0 for a comment on the recommendation, 1 for a reply to it, and so on."""
     depth, current = 0, comment
     while current.parent_id is not None:
         depth += 1
@@ -42,6 +44,7 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
             _("A comment can have at most %(max)d characters.") % {"max": MAX_COMMENT},
             code="too_long",
         )
+    replied_to = parent  # told of the reply, even when it joins the thread one level up
     if parent is not None:
         if parent.recommendation_id != rec.pk:
             raise ValidationError(
@@ -49,13 +52,13 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
             )
         if parent.is_hidden:
             raise ValidationError(_("You cannot reply to a hidden comment."), code="hidden")
-        if depth_of(parent) >= MAX_DEPTH:
+        if depth_of(parent) >= MAX_DEPTH - 1:  # the reply would open a level too many
             parent = parent.parent
     comment = Comment.objects.create(recommendation=rec, parent=parent, author=user, text=text)
     url = comment.get_absolute_url()
-    if parent is not None and parent.author_id:
+    if replied_to is not None and replied_to.author_id:
         notify(
-            [parent.author],
+            [replied_to.author],
             verb="strategy.reply",
             title=format_lazy(
                 gettext_lazy("{} replied to your comment on “{}”"), public_name(user), rec.title
@@ -65,7 +68,9 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
             target=comment,
         )
     recipients = (
-        [rec.author] if rec.author_id and (not parent or parent.author_id != rec.author_id) else []
+        [rec.author]
+        if rec.author_id and (not replied_to or replied_to.author_id != rec.author_id)
+        else []
     )
     notify(
         recipients,
