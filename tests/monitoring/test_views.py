@@ -42,6 +42,18 @@ def test_the_public_monitoring_page_shows_progress_and_responsible(client):
     assert "Edit the concept" not in detail and "Konzept bearbeiten" not in detail
 
 
+def test_the_responsible_column_names_the_leads_without_a_stray_comma(client):
+    concept = ConceptFactory()
+    for name, role in (("IHK Chemnitz", "lead"), ("SAB", "lead"), ("TU Chemnitz", "partner")):
+        concept.responsibilities.create(organisation=OrganisationFactory(name=name), role=role)
+    other = ConceptFactory(recommendation__process=concept.recommendation.process)
+    other.responsibilities.create(organisation=OrganisationFactory(name="WFS"), role="partner")
+    url = reverse("monitoring:process", args=[concept.recommendation.process.slug])
+    page = client.get(url).content.decode()
+    assert "<td>IHK Chemnitz, SAB</td>" in page
+    assert "<td>–</td>" in page  # no lead: a dash, not the partner
+
+
 def test_a_moderator_writes_the_concept_and_the_recommendation_moves_on(client):
     rec = RecommendationFactory(title="FabLabs in Mittelsachsen")
     OrganisationFactory(name="TU Bergakademie Freiberg")

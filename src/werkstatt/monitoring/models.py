@@ -78,6 +78,11 @@ class ImplementationConcept(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("monitoring:concept", kwargs={"pk": self.pk})
 
+    @property
+    def leads(self) -> list[Responsibility]:
+        """The lead organisations' responsibilities (uses the prefetched responsibilities)."""
+        return [r for r in self.responsibilities.all() if r.role == Responsibility.Role.LEAD]
+
 
 class Responsibility(models.Model):
     class Role(models.TextChoices):
