@@ -533,3 +533,41 @@ def test_check_in_by_name_at_the_door_records_one_check_in(client, organiser):
     assert foreign.checked_in_at is None
     waiting = RegistrationFactory(event=event, status=Status.WAITING, name="Warte Liste")
     assert client.post(url, {"registration": waiting.pk}).status_code == 400
+
+
+def test_the_venue_is_placed_from_its_address_unless_the_organiser_gives_coordinates():
+    from werkstatt.events.services.events import do_create_event, do_update_event
+    from werkstatt.network.services.geocoding import geocode
+
+    start = timezone.now() + timedelta(days=20)
+    base = {"title": "Zulieferkonferenz", "kind": "conference", "starts_at": start}
+    base["ends_at"] = start + timedelta(hours=8)
+    dresden = geocode(postcode="01067")
+    event = do_create_event(UserFactory(), {**base, "venue_address": "Ostra-Ufer 2, 01067 Dresden"})
+    assert (event.venue_lat, event.venue_lon) == (dresden.lat, dresden.lon)
+    # A new address moves the position found before.
+    chemnitz = geocode(city="Chemnitz")
+    event = do_update_event(
+        event,
+        {
+            "venue_address": "Brückenstraße 10, Chemnitz",
+            "venue_lat": event.venue_lat,
+            "venue_lon": event.venue_lon,
+        },
+    )
+    assert (event.venue_lat, event.venue_lon) == (chemnitz.lat, chemnitz.lon)
+    # The organiser's own coordinates win over the address.
+    event = do_update_event(event, {"venue_lat": 50.8333, "venue_lon": 12.9167})
+    assert (event.venue_lat, event.venue_lon) == (50.8333, 12.9167)
+    own = do_create_event(
+        UserFactory(),
+        {
+            **base,
+            "venue_address": "Messeallee 1, 04356 Leipzig",
+            "venue_lat": 51.39,
+            "venue_lon": 12.4,
+        },
+    )
+    assert (own.venue_lat, own.venue_lon) == (51.39, 12.4)
+    unknown = do_create_event(UserFactory(), {**base, "venue_address": "Irgendwo 1, Nirgendheim"})
+    assert unknown.venue_lat is None and unknown.venue_lon is None

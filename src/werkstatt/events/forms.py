@@ -72,6 +72,11 @@ class EventForm(ServiceModelForm):
             Organisation.objects.filter(admin_of | Q(pk=current)).distinct().order_by("name")
         )
         self.fields["organiser"].required = False
+        self.fields["venue_address"].help_text = _(
+            "Street, postcode and place: the position on the map is found from it"
+        )
+        for name in ("venue_lat", "venue_lon"):
+            self.fields[name].help_text = _("Optional: only to correct the position found")
 
 
 class RoomForm(ServiceModelForm):

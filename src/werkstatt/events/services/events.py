@@ -84,6 +84,36 @@ def check_event(event: Event) -> None:
     _raise(errors)
 
 
+def venue_position(address: str) -> tuple[float, float] | None:
+    """The venue's coordinates from its address with the offline gazetteer: the postcode if
+    it is known, else the place ("Ostra-Ufer 2, 01067 Dresden" -> Dresden's 01067)."""
+    from werkstatt.network.services.geocoding import geocode
+
+    parts = [part.strip() for part in (address or "").split(",") if part.strip()]
+    for part in reversed(parts):  # the place comes last in a German address
+        place = geocode(city=part)
+        if place is not None:
+            return place.lat, place.lon
+    return None
+
+
+def _locate(event: Event, old: Event | None = None) -> None:
+    """Fill latitude/longitude from the address unless the organiser gave them: on a new event
+    when both are empty, on a changed address when they are still the ones found before."""
+    given = event.venue_lat is not None and event.venue_lon is not None
+    if given and (
+        old is None
+        or old.venue_address == event.venue_address
+        or (old.venue_lat, old.venue_lon) != (event.venue_lat, event.venue_lon)
+    ):
+        return  # the organiser's own coordinates (or nothing changed)
+    position = venue_position(event.venue_address)
+    if position is not None:
+        event.venue_lat, event.venue_lon = position
+    elif given and old is not None:
+        event.venue_lat = event.venue_lon = None  # the old place's position no longer holds
+
+
 # Path segments of events/urls.py that an event's slug must not shadow.
 RESERVED_SLUGS = {"meine", "neu", "anmeldung"}
 
@@ -112,6 +142,7 @@ def do_create_event(user: Any, data: Mapping[str, Any]) -> Event:
     event = Event()
     _apply(event, data, EVENT_FIELDS)
     check_event(event)
+    _locate(event)
     event.slug = unique_event_slug(event.title)
     event.space = Space.objects.create(
         kind=Space.Kind.EVENT, slug=f"event-{event.slug}", name=event.title[:200]
@@ -127,8 +158,10 @@ def do_create_event(user: Any, data: Mapping[str, Any]) -> Event:
 def do_update_event(event: Event, data: Mapping[str, Any]) -> Event:
     """Save changes; more seats move people up from the waiting list at once."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
+    old = Event.objects.get(pk=event.pk)
     _apply(locked, data, EVENT_FIELDS)
     check_event(locked)
+    _locate(locked, old)
     sessions_outside = locked.sessions.exclude(
         starts_at__gte=locked.starts_at, ends_at__lte=locked.ends_at
     ).exists()
