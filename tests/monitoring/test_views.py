@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -203,3 +205,13 @@ def test_results_of_anonymous_are_refused(client):
     client.force_login(UserFactory())
     response = client.post(reverse("monitoring:result_add", args=[concept.pk]), {"title": "X"})
     assert response.status_code == 403 and not Result.objects.exists()
+
+
+def test_a_cancelled_concept_is_not_a_cancelled_booking(client):
+    concept = ConceptFactory(status="cancelled")
+    with translation.override("de"):
+        label = pgettext("implementation status", "Cancelled")
+        booking = gettext("Cancelled")
+    assert label != booking
+    page = client.get(reverse("monitoring:concept", args=[concept.pk])).content.decode()
+    assert f'<span class="badge">{label}</span>' in page and booking not in page

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 from tests.factories import RegionFactory, UserFactory
 from tests.strategy.factories import (
@@ -340,3 +342,22 @@ def test_leave(client, process):
     client.post(reverse("strategy:leave", args=[process.slug]))
     assert not SpaceRole.objects.filter(user=member, space=process.space).exists()
     assert not member.has_perm("strategy.propose", process)
+
+
+def test_words_with_two_meanings_have_their_own_messages(client, process):
+    """ "Report" (to flag) is not the noun "Bericht"; the phase action "comment" is a verb next
+    to the other verbs, not the noun "Kommentar"."""
+    rec = RecommendationFactory(process=process)
+    CommentFactory(recommendation=rec)
+    client.force_login(member_of(process))
+    with translation.override("de"):
+        flag = pgettext("flag content to the moderators", "Report")
+        verb = pgettext("phase action", "comment")
+        noun_report, noun_comment = gettext("Report"), gettext("comment")
+    assert flag != noun_report and verb != noun_comment
+    page = client.get(rec.get_absolute_url()).content.decode()
+    assert page.count(f">{flag}</a>") == 2  # the recommendation and its comment
+    assert f">{noun_report}</a>" not in page
+    page = client.get(reverse("strategy:process", args=[process.slug])).content.decode()
+    assert f'<span class="tag">{verb}</span>' in page
+    assert f'<span class="tag">{noun_comment}</span>' not in page

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -20,7 +21,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("implementation status", "Cancelled")
 
 
 class ImplementationConcept(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -105,7 +106,7 @@ class Process(models.Model):
 class Phase(models.Model):
     class Action(models.TextChoices):
         PROPOSE = "propose", _("Propose recommendations and theses")
-        COMMENT = "comment", _("Comment")
+        COMMENT = "comment", pgettext_lazy("phase action", "Comment")
         RATE = "rate", _("Rate fit")
         PRIORITISE = "prioritise", _("Prioritise")
 
@@ -123,7 +124,7 @@ class Phase(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     allows_propose = models.BooleanField(_("propose"), default=False)
-    allows_comment = models.BooleanField(_("comment"), default=False)
+    allows_comment = models.BooleanField(pgettext_lazy("phase action", "comment"), default=False)
     allows_rate = models.BooleanField(_("rate fit"), default=False)
     allows_prioritise = models.BooleanField(_("prioritise"), default=False)
     visibility = models.CharField(
