@@ -124,9 +124,11 @@ def test_results_endpoints(api, process, recs, member):
     assert first["recommendation"] == recs[1].pk and first["n"] == 1
     assert first["low"] <= first["estimate"] <= first["high"]
     unrated = ranking["results"][-1]
-    assert unrated["n"] == 0 and unrated["mean"] is None
+    assert unrated["n"] == 0 and unrated["mean"] is None and unrated["rank"] is None
+    assert first["rank"] == 1
     pairwise = anonymous.get(base(process) + "rangliste/?method=pairwise").json()
     assert {r["recommendation"] for r in pairwise["results"]} == {r.pk for r in recs}
+    assert {r["rank"] for r in pairwise["results"]} == {None}  # nothing compared yet
     districts = anonymous.get(base(process) + "regionen/?district=leipzig").json()
     assert len(districts["districts"]) == 13
     assert districts["ranking"][0]["recommendation"] == recs[1].pk

@@ -38,11 +38,10 @@ def test_one_enthusiast_does_not_beat_many_good_ratings(process, recs):
     first = ranking.summaries[0]
     assert first.n == 12 and first.mean == 4.0 and first.low < 4.0 < first.high
     assert ranking.raters == 14
-    # Unrated recommendations are listed, at the prior, with the widest interval.
-    unrated = next(s for s in ranking.summaries if s.item == recs[3].pk)
-    assert unrated.n == 0 and unrated.high - unrated.low == max(
-        s.high - s.low for s in ranking.summaries
-    )
+    # Unrated recommendations are listed after the rated ones and not ranked (rank 0).
+    assert [s.rank for s in ranking.summaries] == [1, 2, 3] + [0] * (len(recs) - 3)
+    assert {s.item for s in ranking.summaries[3:]} == {r.pk for r in recs[3:]}
+    assert all(s.n == 0 for s in ranking.summaries[3:])
 
 
 def test_pairwise_ranking_follows_the_votes_and_is_cached(process, recs, django_assert_num_queries):
@@ -53,10 +52,13 @@ def test_pairwise_ranking_follows_the_votes_and_is_cached(process, recs, django_
         do_compare(person, process, good, bad, "first")
         do_compare(person, process, best, bad, "first")
     ranking = results.pairwise_ranking(UserFactory(), process)
-    assert [s.item for s in ranking.summaries][:3] == [best.pk, good.pk, recs[3].pk] or [
-        s.item for s in ranking.summaries
-    ][:2] == [best.pk, good.pk]
-    assert ranking.summaries[-1].item == bad.pk
+    # Never compared: after the compared ones, not ranked (the engine puts them at 50 %).
+    assert [(s.item, s.rank) for s in ranking.summaries][:3] == [
+        (best.pk, 1),
+        (good.pk, 2),
+        (bad.pk, 3),
+    ]
+    assert [s.rank for s in ranking.summaries[3:]] == [0] * (len(recs) - 3)
     assert ranking.comparisons == 15 and ranking.people == 5
     by_item = {s.item: s for s in ranking.summaries}
     assert by_item[best.pk].preference > 0.5 > by_item[bad.pk].preference
@@ -177,6 +179,35 @@ def test_ranking_page_shows_both_methods_with_intervals(client, process, recs):
     assert body.index(recs[0].title) < body.index(recs[1].title)
     body = page(client, "ranking", process, method="pairwise").content.decode()
     assert "interval-bar" in body and recs[1].title in body
+
+
+def test_without_ratings_or_comparisons_nothing_is_ranked_as_if_rated(client, process, recs):
+    with translation.override("en"):
+        body = page(client, "ranking", process).content.decode()
+        assert "No ratings yet: the list is not ranked until people rate." in body
+        assert body.count("no ratings yet") == len(recs)
+        table = body.split("<tbody>")[1]
+        assert "overall mean 3.00" not in body and "3.00" not in table
+        assert 'class="interval-bar"' not in table
+        body = page(client, "ranking", process, method="pairwise").content.decode()
+        assert "No comparisons yet" in body
+        assert body.count("not compared yet") == len(recs)
+        assert "50 %" not in body.split("<tbody>")[1]
+        body = client.get(
+            reverse("assessment:recommendation", args=[process.slug, recs[0].pk])
+        ).content.decode()
+        assert body.count("no ratings yet") == 4  # one per criterion
+        assert "3.00" not in body
+
+
+def test_rated_recommendations_are_ranked_before_unrated_ones(client, process, recs):
+    # A low rating still ranks; the unrated (at the prior 3.00 in the engine) come after.
+    rate_all(process, recs[2], participant(process), 1)
+    with translation.override("en"):
+        body = page(client, "ranking", process).content.decode()
+    rows = body.split("<tbody>")[1].split("</tr>")
+    assert recs[2].title in rows[0] and '<td class="numeric">1</td>' in rows[0]
+    assert all("no ratings yet" in row for row in rows[1 : len(recs)])
 
 
 def test_district_page_with_map_table_and_chosen_district(client, process, recs):

@@ -97,7 +97,9 @@ class ComparisonInputSerializer(serializers.Serializer):
 
 
 class RatingRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = first; null while nobody has rated it"
+    )
     recommendation = serializers.IntegerField(source="item")
     title = serializers.SerializerMethodField()
     n = serializers.IntegerField()
@@ -113,11 +115,15 @@ class RatingRowSerializer(serializers.Serializer):
         data = super().to_representation(row)
         if row.n == 0:
             data["mean"] = None
+        if not row.rank:
+            data["rank"] = None
         return data
 
 
 class PairwiseRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = first; null while it has never been compared"
+    )
     recommendation = serializers.IntegerField(source="item")
     title = serializers.SerializerMethodField()
     theta = serializers.FloatField()
@@ -132,6 +138,12 @@ class PairwiseRowSerializer(serializers.Serializer):
 
     def get_title(self, row: Any) -> str:
         return str(self.context["titles"].get(row.item, ""))
+
+    def to_representation(self, row: Any) -> dict[str, Any]:
+        data = super().to_representation(row)
+        if not row.rank:
+            data["rank"] = None
+        return data
 
 
 # --- views --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -120,9 +120,25 @@ def _summarise(
     )
 
 
+def rated_first(rows: list[Any], has_data: Callable[[Any], bool], titles: dict[int, str]) -> list:
+    """Rows with data in their ranked order, renumbered 1, 2, … among themselves; then the rows
+    without data (no ratings, never compared) by title, with rank 0 = not ranked. The engine
+    gives those the prior (the overall mean, 50 %) and a place in the list; a page must not
+    show them as if people had rated them."""
+    ranked = sorted((r for r in rows if has_data(r)), key=lambda r: r.rank)
+    rest = sorted(
+        (r for r in rows if not has_data(r)),
+        key=lambda r: (titles.get(r.item, "").casefold(), r.item),
+    )
+    return [replace(r, rank=k) for k, r in enumerate(ranked, start=1)] + [
+        replace(r, rank=0) for r in rest
+    ]
+
+
 def _compute_rating_ranking(user: Any, process: Process) -> RatingRanking:
     """All candidate recommendations ranked by the lower bound of their rating interval (a
-    person's rating of a recommendation = the mean of the criteria they rated)."""
+    person's rating of a recommendation = the mean of the criteria they rated); those nobody
+    rated yet after them, unranked."""
     titles = candidates(user, process)
     totals = {
         row["recommendation_id"]: (row["n"], row["s"], row["ss"])
@@ -130,9 +146,10 @@ def _compute_rating_ranking(user: Any, process: Process) -> RatingRanking:
         .order_by()
         .values("recommendation_id")
         .annotate(n=Sum("n"), s=Sum("total"), ss=Sum("total_sq"))
-        if row["recommendation_id"] in titles
+        if row["recommendation_id"] in titles and row["n"]
     }
     summaries, model = _summarise(titles, totals)
+    summaries = rated_first(summaries, lambda row: row.n > 0, titles)
     return RatingRanking(summaries, titles, model, int(sum(t[0] for t in totals.values())))
 
 
@@ -208,7 +225,11 @@ def _fits(
 
 
 def _compute_pairwise_ranking(user: Any, process: Process) -> PairwiseRanking:
-    return _fits(process, candidates(user, process))[""]
+    """The Bradley–Terry ranking; recommendations never compared after the others, unranked."""
+    titles = candidates(user, process)
+    fit = _fits(process, titles)[""]
+    summaries = rated_first(fit.summaries, lambda row: row.comparisons > 0, titles)
+    return PairwiseRanking(summaries, fit.titles, fit.comparisons, fit.people)
 
 
 # --- stakeholder groups -------------------------------------------------------------------------
