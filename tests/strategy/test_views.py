@@ -361,3 +361,22 @@ def test_words_with_two_meanings_have_their_own_messages(client, process):
     page = client.get(reverse("strategy:process", args=[process.slug])).content.decode()
     assert f'<span class="tag">{verb}</span>' in page
     assert f'<span class="tag">{noun_comment}</span>' not in page
+
+
+def test_the_audit_trail_shows_labels_not_stored_values(client, process):
+    moderator = moderator_of(process)
+    rec = RecommendationFactory(process=process, status="prioritised")
+    services.do_answer(rec, moderator, "", "in_implementation")
+    client.force_login(moderator)
+    client.post(
+        reverse("strategy:members", args=[process.slug]),
+        {"email": UserFactory(email="neu@example.org").email, "role": "board_member"},
+    )
+    page = client.get(reverse("strategy:audit_log", args=[process.slug])).content.decode()
+    with translation.override("de"):
+        prioritised = str(Recommendation.Status.PRIORITISED.label)
+        implementing = str(Recommendation.Status.IN_IMPLEMENTATION.label)
+        board = str(SpaceRole.Role.BOARD_MEMBER.label)
+    assert prioritised in page and implementing in page and board in page
+    for raw in ("prioritised", "in_implementation", "board_member", "role added"):
+        assert raw not in page, raw

@@ -8,6 +8,7 @@ import rules
 from django import template
 
 from ..models import Process, Recommendation
+from ..services.audit import detail_lines
 from ..services.names import public_name as _public_name
 
 register = template.Library()
@@ -42,3 +43,9 @@ def sees_fit_assessment(user: Any, rec: Recommendation) -> bool:
         and user.has_perm("strategy.view_recommendation", rec)
         and sees_assessment(user, rec.process)
     )
+
+
+@register.filter
+def audit_details(action: Any) -> list[tuple[str, str]]:
+    """An audit-trail row's details as (label, value) in the reader's language."""
+    return detail_lines(action)
