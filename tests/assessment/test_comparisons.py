@@ -122,16 +122,28 @@ def test_compare_without_javascript_posts_and_redirects(client, process, recs, m
 def test_compare_with_htmx_answers_with_the_next_pair(client, process, recs, member):
     client.force_login(member)
     pair = next_pair_for(member, process)
+    with translation.override("en"):
+        english = url(process)  # /en/…: the messages below are our msgids
     response = client.post(
-        url(process),
+        english,
         {"first": pair.first.pk, "second": pair.second.pk, "choice": "first"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and 'name="first"' in body
-    assert "1 of 6" in body or "1 von 6" in body
+    assert "1 of 6" in body
     assert Comparison.objects.count() == 1
+    # The new pair's heading takes the focus (compare.js); the pair itself is no live region,
+    # a short message in #pair-status names the next pair instead.
+    assert '<h2 id="pair-heading" tabindex="-1">' in body
+    assert "aria-live" not in body
+    following = next_pair_for(member, process)
+    status = body.split('hx-swap-oob="innerHTML:#pair-status">')[1].split("</div>")[0]
+    assert status == f"Saved. Next pair: “{following.first.title}” or “{following.second.title}”."
+    page = client.get(url(process)).content.decode()
+    assert 'id="pair-status"' in page and 'role="status"' in page
+    assert '<div id="pair">' in page  # the whole pair is not re-read on every answer
 
 
 def test_compare_rejects_a_recommendation_of_another_process(client, process, recs, member):

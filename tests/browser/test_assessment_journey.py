@@ -5,6 +5,8 @@ Without JavaScript the comparison works by full page loads."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.assessment.factories import assessment_process, recommendations
 from tests.factories import (
@@ -20,6 +22,16 @@ from werkstatt.network.models import Organisation
 from .conftest import CHROMIUM_ARGS, log_in, with_confirmed_email  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def german(msgid: str) -> str:
+    with translation.override("de"):
+        return gettext(msgid)
+
+
+def focused(page) -> str:
+    """The value of the focused button ("first", "second", "undecided"), or the element's id."""
+    return page.evaluate("() => document.activeElement.value || document.activeElement.id")
 
 
 @pytest.fixture
@@ -64,19 +76,39 @@ def test_rate_fit_compare_pairs_and_see_the_prioritised_list(page, world):
 
     # Compare pairs by keyboard: "1" takes the first, the next pair replaces it in place.
     page.goto(f"/bewertung/{process.slug}/vergleichen/")
-    first_pair = page.locator("#pair h2").all_inner_texts()
+    first_pair = page.locator("#pair h3").all_inner_texts()
     assert len(first_pair) == 2
     page.keyboard.press("1")
     page.wait_for_function("() => document.querySelector('#pair .alert--success') !== null")
     assert Comparison.objects.filter(user=user).count() == 1
-    second_pair = page.locator("#pair h2").all_inner_texts()
+    second_pair = page.locator("#pair h3").all_inner_texts()
     assert sorted(second_pair) != sorted(first_pair)
-    # A mouse click works as well; the page never reloaded (htmx).
-    page.locator("#pair button[value=undecided]").click()
+    # The focus is on the new pair's heading, not lost to <body>: Tab reaches its first button;
+    # the live region names the next pair in a short message (the pair itself is not live).
+    page.wait_for_function("() => document.activeElement.id === 'pair-heading'")
+    assert page.locator("#pair").get_attribute("aria-live") is None
+    said = german("Saved. Next pair: “%(first)s” or “%(second)s”.")
+    expected = said % {"first": second_pair[0], "second": second_pair[1]}
+    assert page.locator("#pair-status").inner_text() == expected
+    page.keyboard.press("Tab")
+    assert focused(page) == "first"
+    # By Tab and Enter on "This one first" of the second card: the same again.
+    page.keyboard.press("Tab")
+    assert focused(page) == "second"
+    page.keyboard.press("Enter")
     page.wait_for_function(
         "() => document.querySelector('#pair p.small').textContent.includes('2')"
     )
+    page.wait_for_function("() => document.activeElement.id === 'pair-heading'")
     assert Comparison.objects.filter(user=user).count() == 2
+    page.keyboard.press("Tab")
+    assert focused(page) == "first"
+    # A mouse click works as well; the page never reloaded (htmx).
+    page.locator("#pair button[value=undecided]").click()
+    page.wait_for_function(
+        "() => document.querySelector('#pair p.small').textContent.includes('3')"
+    )
+    assert Comparison.objects.filter(user=user).count() == 3
     vote = Comparison.objects.filter(user=user).order_by("pk").first()
     preferred = vote.item_low if vote.choice == "low" else vote.item_high
     assert preferred.title == first_pair[0]
@@ -109,6 +141,6 @@ def test_comparing_works_without_javascript(browser, live_server, settings, worl
         page.wait_for_load_state()
         assert Comparison.objects.filter(user=user).count() == 1
         assert page.locator(".alert--success").count() >= 1
-        assert page.locator("#pair h2").count() == 2
+        assert page.locator("#pair h3").count() == 2
     finally:
         context.close()

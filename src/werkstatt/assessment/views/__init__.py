@@ -168,6 +168,17 @@ def recommendation_results(request: HttpRequest, process: Process, pk: int) -> H
 # --- comparing pairs ----------------------------------------------------------------------------
 
 
+def saved_announcement(pair: comparisons.Pair | None) -> str:
+    """What the live region says after an answer: short, and naming the next pair (the focus
+    goes to its heading), instead of the whole new pair read out again."""
+    if pair is None:
+        return _("Saved. There is no further pair.")
+    return _("Saved. Next pair: “%(first)s” or “%(second)s”.") % {
+        "first": pair.first.title,
+        "second": pair.second.title,
+    }
+
+
 @GET_POST
 @process_view("assessment.compare", login=True)
 def compare(request: HttpRequest, process: Process) -> HttpResponse:
@@ -188,12 +199,14 @@ def compare(request: HttpRequest, process: Process) -> HttpResponse:
             if not htmx:
                 messages.success(request, _("Thank you: your answer has been saved."))
                 return redirect("assessment:compare", slug=process.slug)
+            pair = comparisons.next_pair_for(request.user, process)
             context = _context(
                 request,
                 process,
-                pair=comparisons.next_pair_for(request.user, process),
+                pair=pair,
                 form=ComparisonForm(process=process),
                 saved=True,
+                announcement=saved_announcement(pair),
             )
             return render(request, "assessment/_pair.html", context)
     pair = comparisons.next_pair_for(request.user, process)
