@@ -235,9 +235,12 @@ def test_without_a_phase_of_the_same_reach_the_phase_stays():
     assert Phase.objects.filter(pk=phase.pk).exists()
 
 
-def test_the_database_refuses_to_drop_a_recommendations_phase(world):
+def test_the_database_refuses_to_drop_a_recommendations_phase():
+    process = ProcessFactory()
+    phase = PhaseFactory(process=process)
+    rec = RecommendationFactory(process=process, phase=phase)
     with pytest.raises(RestrictedError):
-        world["board_phase"].delete()
+        phase.delete()
     # Deleting the whole process still deletes everything in it.
-    world["process"].delete()
-    assert not Recommendation.objects.filter(pk=world["rec"].pk).exists()
+    process.delete()
+    assert not Recommendation.objects.filter(pk=rec.pk).exists()
