@@ -128,7 +128,7 @@ def test_a_rejected_edit_changes_nothing_and_tells_the_author_why(published):
     rec.refresh_from_db()
     assert rec.text == OLD and not rec.attachments.exists()
     note = Notification.objects.get(recipient=author, verb="strategy.edit_reject")
-    assert "Bitte sachlich bleiben." in note.title
+    assert note.body == "Bitte sachlich bleiben."
     assert ModerationAction.objects.get(kind="reject_edit").reason == "Bitte sachlich bleiben."
     with pytest.raises(ValidationError):
         services.do_moderate_edit(edit, moderator, "approve")  # decided already

@@ -213,9 +213,36 @@ def test_reject_needs_a_reason_and_is_logged():
     assert rec.moderation_reason == "Doppelt eingereicht"
     action = ModerationAction.objects.get(kind="reject")
     assert action.actor == moderator and action.reason == "Doppelt eingereicht"
-    assert Notification.objects.filter(recipient=author, verb="strategy.reject").exists()
+    note = Notification.objects.get(recipient=author, verb="strategy.reject")
+    assert note.body == "Doppelt eingereicht"
     with pytest.raises(PermissionDenied):
         services.do_moderate(rec, author, "approve")
+
+
+def test_the_rejection_e_mail_gives_the_reason(django_capture_on_commit_callbacks):
+    process = running_process(moderation=Process.Moderation.PRE)
+    author = member_of(process)
+    rec = services.do_propose(process, author, data())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_moderate(rec, moderator_of(process), "reject", "Bitte ohne Werbung.")
+    [message] = mail.outbox
+    assert message.to == [author.email] and "Bitte ohne Werbung." in message.body
+
+
+def test_answer_and_status_together_send_one_e_mail(django_capture_on_commit_callbacks):
+    process = running_process()
+    author = member_of(process)
+    rec = RecommendationFactory(process=process, author=author)
+    moderator = moderator_of(process)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_answer(rec, moderator, "Das greifen wir auf.", "accepted")
+    [message] = mail.outbox
+    assert "Das greifen wir auf." in message.body
+    [note] = Notification.objects.filter(recipient=author)
+    assert str(Recommendation.Status.ACCEPTED.label) in note.title
+    assert note.body == "Das greifen wir auf."
 
 
 def test_answer_and_status_notify_author_and_commenters():
@@ -230,8 +257,10 @@ def test_answer_and_status_notify_author_and_commenters():
     assert rec.answer == "Wir prüfen das mit den Landkreisen."
     assert rec.answered_by == moderator and rec.status == "assessment"
     for person in (author, commenter):
-        verbs = set(Notification.objects.filter(recipient=person).values_list("verb", flat=True))
-        assert verbs == {"strategy.answer", "strategy.status"}
+        verbs = list(Notification.objects.filter(recipient=person).values_list("verb", flat=True))
+        assert verbs == ["strategy.answer"]  # one for the answer and the status
+    services.do_answer(rec, moderator, rec.answer, "prioritised")
+    assert Notification.objects.filter(recipient=author, verb="strategy.status").count() == 1
     kinds = set(ModerationAction.objects.values_list("kind", flat=True))
     assert kinds == {"answer", "change_status"}
 

@@ -66,6 +66,7 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
             url=url,
             actor=user,
             target=comment,
+            body=text,
         )
     recipients = (
         [rec.author]
@@ -79,6 +80,7 @@ def do_comment(rec: Recommendation, user: Any, text: str, parent: Comment | None
         url=url,
         actor=user,
         target=comment,
+        body=text,
     )
     return comment
 
@@ -153,6 +155,7 @@ def do_report(target: Comment | Recommendation, user: Any, reason: str, text: st
         url=target.get_absolute_url(),
         actor=user,
         target=report,
+        body=format_lazy("{}: {}", Report.Reason(reason).label, text) if text else "",
     )
     return report
 
@@ -181,13 +184,12 @@ def do_hide_comment(comment: Comment, user: Any, reason: str) -> Comment:
         [comment.author],
         verb="strategy.hidden",
         title=format_lazy(
-            gettext_lazy("Your comment on “{}” was hidden: {}"),
-            comment.recommendation.title,
-            reason,
+            gettext_lazy("Your comment on “{}” was hidden"), comment.recommendation.title
         ),
         url=comment.get_absolute_url(),
         actor=user,
         target=comment,
+        body=reason,
     )
     return comment
 

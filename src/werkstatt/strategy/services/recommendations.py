@@ -130,6 +130,7 @@ def do_propose(
         url=rec.get_absolute_url(),
         actor=user,
         target=rec,
+        body=rec.text,
     )
     return rec
 
@@ -206,6 +207,7 @@ def do_edit(
             url=reverse("strategy:recommendation_versions", args=[rec.process.slug, rec.pk]),
             actor=user,
             target=rec,
+            body=rec.text,
         )
     return rec
 
@@ -248,6 +250,7 @@ def _propose_edit(
         url=reverse("strategy:moderation", args=[rec.process.slug]) + f"#edit-{edit.pk}",
         actor=user,
         target=rec,
+        body=edit.text,
     )
     return edit
 
@@ -293,9 +296,7 @@ def do_moderate_edit(
             attachment.delete()
         edit.state = RecommendationEdit.State.REJECTED
         kind = ModerationAction.Kind.REJECT_EDIT
-        title = format_lazy(
-            gettext_lazy("Your edit of “{}” was not published: {}"), rec.title, reason
-        )
+        title = format_lazy(gettext_lazy("Your edit of “{}” was not published"), rec.title)
     else:
         raise ValidationError(_("Unknown moderation decision."), code="decision")
     edit.reason = reason
@@ -310,6 +311,7 @@ def do_moderate_edit(
         url=rec.get_absolute_url(),
         actor=user,
         target=rec,
+        body=reason,  # why it was not published (empty when it was)
     )
     return edit
 
@@ -356,6 +358,7 @@ def do_moderate(rec: Recommendation, user: Any, decision: str, reason: str = "")
         url=rec.get_absolute_url(),
         actor=user,
         target=rec,
+        body=reason,  # the moderator's reason, quoted in the e-mail
     )
     return rec
 
@@ -384,22 +387,16 @@ def do_answer(
             _("Nothing changed: write an answer or choose another status."), code="unchanged"
         )
     old_status = rec.status
-    if answer != rec.answer:
+    answered = answer != rec.answer
+    if answered:
         rec.answer = answer
         rec.answered_at = timezone.now()
         rec.answered_by = user
         log_action(
             rec.process, user, ModerationAction.Kind.ANSWER, recommendation=rec, reason=answer
         )
-        notify(
-            _discussion(rec),
-            verb="strategy.answer",
-            title=format_lazy(gettext_lazy("The project office answered “{}”"), rec.title),
-            url=rec.get_absolute_url(),
-            actor=user,
-            target=rec,
-        )
-    if new_status != old_status:
+    moved = new_status != old_status
+    if moved:
         rec.status = new_status
         log_action(
             rec.process,
@@ -408,16 +405,28 @@ def do_answer(
             recommendation=rec,
             details={"from": old_status, "to": new_status},
         )
-        notify(
-            _discussion(rec),
-            verb="strategy.status",
-            title=format_lazy(
-                gettext_lazy("“{}” is now: {}"), rec.title, Recommendation.Status(new_status).label
-            ),
-            url=rec.get_absolute_url(),
-            actor=user,
-            target=rec,
+    # One notification (and e-mail) for an answer and a status change made together.
+    label = Recommendation.Status(new_status).label
+    if answered and moved:
+        verb = "strategy.answer"
+        title = format_lazy(
+            gettext_lazy("The project office answered “{}”; it is now: {}"), rec.title, label
         )
+    elif answered:
+        verb = "strategy.answer"
+        title = format_lazy(gettext_lazy("The project office answered “{}”"), rec.title)
+    else:
+        verb = "strategy.status"
+        title = format_lazy(gettext_lazy("“{}” is now: {}"), rec.title, label)
+    notify(
+        _discussion(rec),
+        verb=verb,
+        title=title,
+        url=rec.get_absolute_url(),
+        actor=user,
+        target=rec,
+        body=answer if answered else "",
+    )
     rec._history_user = user  # type: ignore[attr-defined]
     rec.save()
     return rec
