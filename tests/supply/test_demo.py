@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from werkstatt.network import demo as network_demo
+from werkstatt.network.models import Organisation
 from werkstatt.supply import demo
 from werkstatt.supply.models import CooperationOffer, Demand, Inquiry, InquiryMessage
 from werkstatt.supply.services import consortia, planning
@@ -61,6 +62,11 @@ def test_demo_builds_a_supply_network_and_is_reproducible():
     assert Inquiry.objects.filter(consortium__isnull=False).exists()
     assert Inquiry.objects.exclude(status=Inquiry.Status.SENT).exists()
     assert InquiryMessage.objects.filter(side="supplier").exists()
+    # Who answers is somebody on Werkstatt; the others got their inquiry by e-mail.
+    answering = Organisation.objects.filter(supply_inquiries__messages__side="supplier")
+    assert not answering.exclude(memberships__role="admin", memberships__status="active")
+    assert Inquiry.objects.filter(delivery=Inquiry.Delivery.EMAIL).exists()
+    assert not Demand.objects.filter(created_by__isnull=True).exists()
     # The showcase firm (firma@) has something in its inbox.
     assert Inquiry.objects.filter(organisation__name=demo.SHOWCASE["name"]).exists()
     assert CooperationOffer.objects.filter(direction="offer").exists()

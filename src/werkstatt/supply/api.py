@@ -207,11 +207,12 @@ class InquirySerializer(serializers.ModelSerializer):
             "consortium",
             "message",
             "status",
+            "delivery",
             "messages",
             "created",
             "updated",
         ]
-        read_only_fields = ["consortium", "status", "created", "updated"]
+        read_only_fields = ["consortium", "status", "delivery", "created", "updated"]
 
 
 class InquiryActionSerializer(serializers.Serializer):
@@ -281,6 +282,14 @@ class RankedSupplierSerializer(serializers.Serializer):
     name = serializers.CharField(source="organisation.name")
     score = serializers.FloatField()
     explanation = serializers.ListField(child=serializers.DictField(), source="parts")
+    delivery = serializers.ChoiceField(
+        choices=Inquiry.Delivery.choices,
+        source="reach.delivery",
+        help_text=_(
+            "How an inquiry would reach it: platform (someone represents it on Werkstatt), "
+            "email (its public address), none (it cannot be delivered)."
+        ),
+    )
 
 
 class AssignmentSerializer(serializers.Serializer):

@@ -12,6 +12,9 @@ the cooperation exchange, built on the demo organisations, reproducible for a se
 - Inquiries go through the same services as on the pages (history, notifications): for the
   welded frame, to the partners of the proposed consortium; the showcase firm (the account
   firma@) gets an inquiry about milling and has asked back, so its inbox has something to do.
+  Buyers and the suppliers that answer get a demo account as their admin (`Speakers`); the
+  other suppliers have nobody on Werkstatt and get their inquiry by e-mail to their public
+  (.example, undeliverable) address, as most of a real directory would.
 - Cooperation profiles in the Enterprise Europe Network's style: offers and requests,
   technology and business, the usual partnership types.
 """
@@ -22,13 +25,23 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from werkstatt.network.demo import SHOWCASE, demo_organisations
+from werkstatt.network.demo import (
+    ACCOUNT_DOMAIN,
+    DEMO_PASSWORD,
+    SHOWCASE,
+    demo_organisations,
+    load_catalogue,
+)
 from werkstatt.network.models import (
     Capability,
     Certification,
@@ -245,6 +258,48 @@ class Built:
     offers: int = 0
 
 
+class Speakers:
+    """Who speaks for the demo organisations in the supply demo: their admin, or a demo account
+    made their admin (lieferkette.<slug>@ in the demo accounts' domain, removed with them).
+
+    Only the buyers and the suppliers that answer get one: the other suppliers stay without
+    anybody on Werkstatt, as most of the directory is, and get their inquiries by e-mail."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self._password: str | None = None
+
+    def of(self, organisation: Organisation) -> Any:
+        found = _admin_of(organisation)
+        if found.is_authenticated:
+            return found
+        if self._password is None:
+            self._password = make_password(DEMO_PASSWORD)  # one slow hash for all
+        names = load_catalogue().names
+        first = self.rng.choice(
+            names["first_names_female" if self.rng.random() < 0.4 else "first_names_male"]
+        )
+        user, _created = get_user_model().objects.get_or_create(
+            email=f"lieferkette.{organisation.slug}@{ACCOUNT_DOMAIN}"[:254],
+            defaults={
+                "name": f"{first} {self.rng.choice(names['family_names'])}",
+                "password": self._password,
+            },
+        )
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        OrganisationMembership.objects.update_or_create(
+            user=user,
+            organisation=organisation,
+            defaults={
+                "role": OrganisationMembership.Role.ADMIN,
+                "status": OrganisationMembership.Status.ACTIVE,
+            },
+        )
+        return user
+
+
 def _admin_of(organisation: Organisation):
     membership = (
         OrganisationMembership.objects.filter(
@@ -336,7 +391,7 @@ def _steps(template: DemandTemplate, buyer: Organisation) -> list[StepData]:
 
 
 def _converse(inquiry: Inquiry, buyer_user, rng: random.Random, answered: bool) -> None:
-    supplier_user = _admin_of(inquiry.organisation)
+    supplier_user = _admin_of(inquiry.organisation)  # made a speaker before it was asked
     index = rng.randrange(len(QUESTIONS))
     inquiries.do_inquiry_action(inquiry, supplier_user, "question", QUESTIONS[index])
     if answered:
@@ -358,13 +413,14 @@ def build_demo(seed: int, report: Report) -> None:
     if showcase is not None:
         taken.add(showcase.pk)
     showcase_asked = False
+    speakers = Speakers(rng)
     for template in DEMANDS:
         buyer = _buyer(template.town, rng, taken)
         if buyer is None:
             continue
         taken.add(buyer.pk)
         site = buyer.sites.order_by("-is_headquarters", "pk").first()
-        user = _admin_of(buyer)
+        user = speakers.of(buyer)
         steps = _steps(template, buyer)
         if not steps:
             continue
@@ -385,11 +441,13 @@ def build_demo(seed: int, report: Report) -> None:
         if template.consortium_inquiry:
             plan = planning.consortia_for(demand, alternatives=1)
             if plan.feasible:
+                for _step, partner in plan.options[0].assignments:
+                    speakers.of(partner)  # each partner answers below
                 sent = inquiries.do_send_consortium_inquiry(
                     demand,
                     user,
                     plan.options[0].assignments,
-                    "Guten Tag, wir suchen Partner für die ganze Kette dieses Gestells und "
+                    "Guten Tag, wir suchen Partner für die ganze Kette dieses Bedarfs und "
                     "würden uns über ein gemeinsames Angebot freuen.",
                 )
                 built.inquiries += len(sent)
@@ -417,6 +475,9 @@ def build_demo(seed: int, report: Report) -> None:
         for ranked in ranked_suppliers:
             if demand.inquiries.filter(organisation=ranked.organisation).exists():
                 continue
+            talks = rng.random() < 0.6
+            if talks:
+                speakers.of(ranked.organisation)
             inquiry = inquiries.do_send_inquiry(
                 demand,
                 user,
@@ -424,7 +485,7 @@ def build_demo(seed: int, report: Report) -> None:
                 "Wir bitten um ein Angebot zu diesem Bedarf. Zeichnungen senden wir gern zu.",
             )
             built.inquiries += 1
-            if rng.random() < 0.6:
+            if talks:
                 _converse(inquiry, user, rng, answered=rng.random() < 0.7)
         if template.status != Demand.Status.OPEN:
             demands.do_set_demand_status(demand, user, template.status)

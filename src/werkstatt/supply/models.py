@@ -158,6 +158,11 @@ class Inquiry(models.Model):
         # The buyer marked the demand fulfilled while this inquiry was still open.
         CLOSED = "closed", _("Closed (awarded elsewhere)")
 
+    class Delivery(models.TextChoices):
+        PLATFORM = "platform", _("On Werkstatt")
+        EMAIL = "email", _("By e-mail to the public address")
+        NONE = "none", _("Not delivered")
+
     OPEN_STATUSES = (Status.SENT, Status.QUESTION, Status.ANSWERED)
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="inquiries")
@@ -176,6 +181,12 @@ class Inquiry(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
     )
+    # How it reached the supplier when it was sent (services/delivery.py): nobody represented
+    # most directory organisations on Werkstatt, so it may have gone by e-mail, or nowhere.
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.PLATFORM
+    )
+    delivery_email = models.EmailField(_("delivered to"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -24,7 +24,7 @@ from werkstatt.network.models import Capability, Certification, Material, Organi
 from werkstatt.network.services import geocoding
 
 from ..models import Demand, DemandStep, Inquiry, InquiryMessage, Visibility
-from .notifying import organisation_admins, tell
+from .delivery import tell_supplier
 
 DEMAND_FIELDS = (
     "title",
@@ -291,13 +291,11 @@ def do_set_demand_status(demand: Demand, user: Any, status: str) -> Demand:
             text="",
             status=new_status,
         )
-        tell(
-            organisation_admins(inquiry.organisation),
+        tell_supplier(
+            inquiry,
             verb=verb,
             title=format_lazy(title, title=demand.title),
-            url=inquiry.get_absolute_url(),
             actor=user,
-            target=inquiry,
             body=body,
         )
     return demand

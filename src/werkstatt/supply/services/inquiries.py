@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from werkstatt.network.models import Organisation
 
 from ..models import Demand, DemandStep, Inquiry, InquiryMessage
+from .delivery import deliver_new, tell_supplier
 from .notifying import organisation_admins, tell
 
 Status = Inquiry.Status
@@ -98,18 +99,7 @@ def _create(
         text=message,
         status=Status.SENT,
     )
-    tell(
-        organisation_admins(organisation),
-        verb="supply.inquiry_received",
-        title=format_lazy(
-            _("New inquiry from {buyer}: {title}"),
-            buyer=demand.organisation.name,
-            title=demand.title,
-        ),
-        url=inquiry.get_absolute_url(),
-        actor=user,
-        target=inquiry,
-    )
+    deliver_new(inquiry, user, list(steps))
     return inquiry
 
 
@@ -199,23 +189,24 @@ def do_inquiry_action(inquiry: Inquiry, user: Any, action: str, text: str = "") 
         text=text,
         status=new_status,
     )
-    if side == Side.SUPPLIER:
-        recipients = organisation_admins(inquiry.demand.organisation)
-        by = inquiry.organisation.name
-    else:
-        recipients = organisation_admins(inquiry.organisation)
-        by = inquiry.demand.organisation.name
-    tell(
-        recipients,
-        verb=f"supply.inquiry_{new_status}",
-        title=format_lazy(
-            _("{by}: {status} – {title}"),
-            by=by,
-            status=Status(new_status).label,
-            title=inquiry.demand.title,
-        ),
-        url=inquiry.get_absolute_url(),
-        actor=user,
-        target=inquiry,
+    by = inquiry.organisation.name if side == Side.SUPPLIER else inquiry.demand.organisation.name
+    title = format_lazy(
+        _("{by}: {status} – {title}"),
+        by=by,
+        status=Status(new_status).label,
+        title=inquiry.demand.title,
     )
+    verb = f"supply.inquiry_{new_status}"
+    if side == Side.SUPPLIER:
+        tell(
+            organisation_admins(inquiry.demand.organisation),
+            verb=verb,
+            title=title,
+            url=inquiry.get_absolute_url(),
+            actor=user,
+            target=inquiry,
+            body=text,
+        )
+    else:
+        tell_supplier(inquiry, verb=verb, title=title, actor=user, body=text)
     return inquiry

@@ -17,6 +17,7 @@ from werkstatt.network.models import Capability, Organisation
 
 from ..models import Demand, DemandStep
 from . import consortia, ranking
+from .delivery import Reach, reach_of
 
 
 class PlanningUnavailable(Exception):
@@ -63,17 +64,20 @@ class RankedRow:
     score: float
     parts: list[dict[str, Any]] = field(default_factory=list)
     distance_km: float | None = None
+    reach: Reach | None = None  # how an inquiry would reach it (services/delivery.py)
 
 
 def ranking_for(demand: Demand, viewer: Any, *, limit: int = 50) -> list[RankedRow]:
     """Suppliers for `demand`, best first, as `viewer` may see them."""
     rows = ranking.rank_suppliers(demand_spec_for(demand), limit=limit, viewer=viewer)
+    reach = reach_of(row.organisation for row in rows)
     return [
         RankedRow(
             organisation=row.organisation,
             score=float(row.score),
             parts=list(row.parts),
             distance_km=row.distance_km,
+            reach=reach.get(row.organisation.pk),
         )
         for row in rows
     ]
@@ -113,6 +117,8 @@ class ConsortiumOption:
     gap: float | None = None  # proven relative gap in per cent when not optimal
     # Step pk -> the broader capability it was computed with (ConsortiumPlan.widened).
     broader: dict[int, Capability] = field(default_factory=dict)
+    # The partners nobody represents on Werkstatt, and how an inquiry would reach them.
+    unreached: list[tuple[Organisation, Reach]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[tuple[DemandStep, Organisation, Capability | None]]:
@@ -221,8 +227,11 @@ def consortia_for(
             widened=marked,
         )
     options = [_option(demand, by_id, consortium) for consortium in proposal.consortia]
+    reach = reach_of({o.pk: o for opt in options for _s, o in opt.assignments}.values())
     for option in options:
         option.broader = {step.pk: capability for step, capability in marked}
+        partners = {o.pk: o for _s, o in option.assignments}.values()
+        option.unreached = [(o, reach[o.pk]) for o in partners if not reach[o.pk].on_platform]
     return ConsortiumPlan(feasible=True, options=options, widened=marked)
 
 

@@ -23,6 +23,7 @@ from ..forms import (
 from ..models import Demand, Inquiry
 from ..services import inquiries as services
 from ..services import lists, planning
+from ..services.delivery import reach_of
 from ..services.inquiries import ACTIONS
 from ..services.inquiries import Side as InquirySide
 from .common import GET, GET_POST, PAGE_SIZE, object_view, run
@@ -59,7 +60,12 @@ def inquiry_create(request: HttpRequest, demand: Demand) -> HttpResponse:
     return render(
         request,
         "supply/inquiry_form.html",
-        {"demand": demand, "organisation": organisation, "form": form},
+        {
+            "demand": demand,
+            "organisation": organisation,
+            "form": form,
+            "reach": reach_of([organisation])[organisation.pk],
+        },
     )
 
 
