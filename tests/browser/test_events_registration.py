@@ -7,9 +7,9 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
-from tests.browser.conftest import log_in, with_confirmed_email
+from tests.browser.conftest import account_menu, log_in, with_confirmed_email
 from tests.events.factories import EventFactory, QuestionFactory
 from tests.factories import (
     PASSWORD,
@@ -28,6 +28,17 @@ FULL_EVENT = (
 )
 
 
+def REGISTER_BUTTON() -> str:  # noqa: N802 - reads as the button's name
+    """The registration button: binding, not the account sign-up's "Register"."""
+    with translation.override("de"):
+        return pgettext("binding registration for an event", "Register")
+
+
+def WAITING_BUTTON() -> str:  # noqa: N802
+    with translation.override("de"):
+        return pgettext("registration button", "Join the waiting list")
+
+
 def german(msgid: str) -> str:
     with translation.override("de"):
         return gettext(msgid)
@@ -38,7 +49,7 @@ def _person(email: str, name: str):
 
 
 def _log_out(page) -> None:
-    page.locator(".account-nav").get_by_role("button", name=german("Log out")).click()
+    account_menu(page).get_by_role("button", name=german("Log out")).click()
     page.wait_for_load_state()
 
 
@@ -68,7 +79,7 @@ def test_register_with_questions(page, reference_data, mailoutbox):
     assert page.get_by_label(german("Name on your badge")).input_value() == "Katrin Seifert"
 
     # Submitting without answers explains each missing one and registers nobody.
-    page.get_by_role("button", name=german("Register"), exact=True).click()
+    page.get_by_role("button", name=REGISTER_BUTTON(), exact=True).click()
     assert page.locator(".error-summary, [role=alert]").first.is_visible()
     assert german("Please give your consent to register.") in page.content()
     assert not Registration.objects.exists()
@@ -77,7 +88,7 @@ def test_register_with_questions(page, reference_data, mailoutbox):
     page.get_by_label("Ihre Funktion im Unternehmen").fill("Geschäftsführerin")
     page.get_by_label("Kooperation in Lieferketten").check()
     page.get_by_label("Ich bin mit der Teilnehmerliste einverstanden.").check()
-    page.get_by_role("button", name=german("Register"), exact=True).click()
+    page.get_by_role("button", name=REGISTER_BUTTON(), exact=True).click()
 
     page.wait_for_url(re.compile(r"/anmeldung/\d+/$"))
     registration = Registration.objects.get(user=person)
@@ -113,7 +124,7 @@ def test_a_full_event_moves_the_first_on_the_waiting_list_up_when_someone_cancel
         page.goto(event.get_absolute_url())
         assert german(FULL_EVENT) in page.locator("main").inner_text()
         page.get_by_role("link", name=german("Join the waiting list")).click()
-        page.get_by_role("button", name=german("Join the waiting list")).click()
+        page.get_by_role("button", name=WAITING_BUTTON(), exact=True).click()
         page.wait_for_url(re.compile(r"/anmeldung/\d+/$"))
         _log_out(page)
     positions = {r.user_id: r.status for r in Registration.objects.filter(event=event)}

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from icalendar import Calendar
 
 from tests.events.factories import QuestionFactory, make_organiser
@@ -32,7 +32,9 @@ def register(page, event, name: str) -> None:
     page.locator("input[name=name]").fill(name)
     page.get_by_label("Ihre Funktion").fill("Einkauf")
     page.get_by_role("checkbox").check()
-    page.get_by_role("button", name=german("Register")).click()
+    with translation.override("de"):
+        button = pgettext("binding registration for an event", "Register")
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(lambda url: "/anmelden/" not in url)
 
 
@@ -75,6 +77,9 @@ def test_request_accept_schedule_download(page, reference_data):
     page.get_by_role("button", name=german("Schedule all meetings")).click()
     page.wait_for_url(re.compile(r"/jobs/\d+/$"))
     assert Meeting.objects.get().slot_id is not None
+    # The job page speaks the user's language, not the engine's.
+    job_text = page.locator("main").inner_text()
+    assert "upper bound" not in job_text and "first schedule" not in job_text
     page.context.clear_cookies()
 
     # The buyer downloads the personal schedule as iCal.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.events.factories import (
@@ -109,3 +110,50 @@ def test_the_agenda_page_has_each_id_once_so_each_label_names_its_own_field(clie
     # The speaker's "Name" label points at the speaker's name field.
     assert 'for="id_person-name"' in page and 'id="id_person-name"' in page
     assert 'for="id_raum-name"' in page
+
+
+@pytest.mark.django_db
+def test_my_registrations_list_the_next_event_first_then_the_past_latest_first(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    person = RegistrationFactory(event=EventFactory(title="In zwei Monaten")).user
+    for title, days in (("Morgen", 1), ("Vor einem Jahr", -365), ("Letzte Woche", -7)):
+        RegistrationFactory(
+            event=EventFactory(title=title, starts_at=now + timedelta(days=days)), user=person
+        )
+    Registration = RegistrationFactory._meta.model
+    Registration.objects.filter(event__title="In zwei Monaten").update(user=person)
+    from werkstatt.events.models import Event
+
+    Event.objects.filter(title="In zwei Monaten").update(
+        starts_at=now + timedelta(days=60), ends_at=now + timedelta(days=60, hours=8)
+    )
+    client.force_login(person)
+    page = client.get(reverse("events:my_registrations"))
+    titles = [r.event.title for r in page.context["page_obj"].object_list]
+    assert titles == ["Morgen", "In zwei Monaten", "Letzte Woche", "Vor einem Jahr"]
+
+
+@pytest.mark.django_db
+def test_the_organisers_cancel_action_says_what_it_does_and_asks_first(client):
+    from django.utils.translation import pgettext
+
+    from tests.events.test_views import german
+
+    event = EventFactory(capacity=5)
+    client.force_login(make_organiser(event))
+    RegistrationFactory(event=event, name="Jürgen Größel")
+    page = client.get(reverse("events:registrations", args=[event.slug])).content.decode()
+    assert german("Cancel registration") in page
+    assert german("Yes, cancel the registration") in page
+    # The button sits inside a closed disclosure: one click opens it, the second cancels.
+    assert page.index("<details") < page.index(german("Yes, cancel the registration"))
+    with translation.override("de"):
+        register = pgettext("binding registration for an event", "Register")
+    person = RegistrationFactory(event=EventFactory()).user
+    client.force_login(person)
+    form = client.get(reverse("events:register", args=[EventFactory().slug])).content.decode()
+    assert f">{register}</button>" in form

@@ -259,3 +259,16 @@ def test_common_topics_are_the_words_as_written_and_certifications_not_stems_or_
     text = " ".join(suggestion.common_terms)
     for raw in ("darub", "zuschnitt ", "1090,", "en"):
         assert raw not in text.split()
+
+
+def test_the_profile_uses_the_capability_tree_of_the_organisation_profile(client):
+    laser = CapabilityFactory(key="trennen", name_de="Trennen")
+    event = b2b_event()
+    me = participant(event)
+    client.force_login(me.registration.user)
+    url = reverse("matchmaking:profile", args=[event.slug])
+    page = client.get(url).content.decode()
+    assert page.count('class="capability-tree') == 2 and "<select" not in page
+    assert f'name="sought" value="{laser.pk}"' in page
+    client.post(url, {"offer": "Laser", "seek": "", "sought": [laser.pk], "is_visible": "on"})
+    assert list(me.sought.all()) == [laser]

@@ -6,23 +6,25 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from werkstatt.network.forms.organisations import CapabilityTreeWidget, capability_choices
 from werkstatt.network.models import Capability
 
 from .models import Profile, Setup, Slot
 
 
 class ProfileForm(forms.ModelForm):
+    # The same checkbox tree (grouped, with a filter) as the organisation profile.
     offered = forms.ModelMultipleChoiceField(
         Capability.objects.order_by("key"),
         required=False,
         label=_("Capabilities we offer"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=CapabilityTreeWidget,
     )
     sought = forms.ModelMultipleChoiceField(
         Capability.objects.order_by("key"),
         required=False,
         label=_("Capabilities we seek"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=CapabilityTreeWidget,
     )
     unavailable = forms.ModelMultipleChoiceField(
         Slot.objects.none(),
@@ -41,6 +43,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choices = capability_choices()
+        self.fields["offered"].choices = choices
+        self.fields["sought"].choices = choices
         self.fields["unavailable"].queryset = Slot.objects.filter(event=self.instance.event)
         self.fields["unavailable"].label_from_instance = lambda slot: timezone.localtime(
             slot.starts_at

@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -114,9 +115,23 @@ def active_registration(event: Event, user: Any) -> Registration | None:
     return event.registrations.filter(user=user).exclude(status=Status.CANCELLED).first()
 
 
-def my_registrations(user: Any) -> QuerySet[Registration]:
+def my_registrations(user: Any, now=None) -> QuerySet[Registration]:
+    """The person's registrations: events to come first, the soonest first; then past ones,
+    the latest first."""
+    now = now or timezone.now()
+    past = Q(event__ends_at__lt=now)
     return (
         Registration.objects.filter(user=user)
         .select_related("event")
-        .order_by("-event__starts_at", "-pk")
+        .alias(
+            is_past=Case(When(past, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            coming_start=Case(When(~past, then=F("event__starts_at"))),
+            past_start=Case(When(past, then=F("event__starts_at"))),
+        )
+        .order_by(
+            "is_past",
+            F("coming_start").asc(nulls_last=True),
+            F("past_start").desc(nulls_last=True),
+            "-pk",
+        )
     )
