@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
-from tests.factories import RegionFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    OrganisationMembershipFactory,
+    RegionFactory,
+    UserFactory,
+)
 from tests.strategy.factories import (
     ActionFieldFactory,
     CommentFactory,
@@ -83,3 +90,28 @@ def test_hidden_comment_text_is_not_in_the_api(api):
     CommentFactory(recommendation=rec, text="Geheim", is_hidden=True, hidden_reason="Spam")
     data = api.get(reverse("strategy_api:comment-list", args=[process.slug, rec.pk])).json()
     assert data["results"][0]["text"] == "" and data["results"][0]["hidden_reason"] == "Spam"
+
+
+def test_propose_on_behalf_of_an_organisation_through_the_api(api):
+    process = running_process()
+    member = member_of(process)
+    mine = OrganisationFactory(slug="seifert-metallbau")
+    OrganisationMembershipFactory(user=member, organisation=mine, status="active")
+    pending = OrganisationFactory(slug="noch-nicht")
+    OrganisationMembershipFactory(user=member, organisation=pending, status="pending")
+    api.force_authenticate(member)
+    url = reverse("strategy_api:recommendation-list", args=[process.slug])
+    body = {"title": "Glasfaser", "text": "x" * 30}
+    for slug in ("noch-nicht", OrganisationFactory(slug="fremd").slug):
+        refused = api.post(url, {**body, "author_organisation": slug}, format="json")
+        assert refused.status_code == 400
+        with translation.override("de"):
+            message = gettext("You can only speak for an organisation you are an active member of.")
+        assert refused.json()["author_organisation"] == [message]
+    unknown = api.post(url, {**body, "author_organisation": "gibt-es-nicht"}, format="json")
+    assert unknown.status_code == 400 and "author_organisation" in unknown.json()
+    assert not Recommendation.objects.exists()
+    created = api.post(url, {**body, "author_organisation": "seifert-metallbau"}, format="json")
+    assert created.status_code == 201
+    assert created.json()["author_organisation"] == "seifert-metallbau"
+    assert Recommendation.objects.get().author_organisation == mine

@@ -17,7 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from werkstatt.network.api import Pagination, UserLanguageMixin
-from werkstatt.network.models import Region, Sector
+from werkstatt.network.models import Organisation, Region, Sector
 
 from .models import ActionField, Comment, Phase, Process, Recommendation
 from .services import comments as comment_services
@@ -87,7 +87,16 @@ class ProcessDetailSerializer(ProcessSerializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    author_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Propose on behalf of this organisation (its short name); you must be an active "
+            "member of it, as on the page."
+        ),
+    )
     action_fields = serializers.PrimaryKeyRelatedField(
         many=True, queryset=ActionField.objects.all(), required=False
     )

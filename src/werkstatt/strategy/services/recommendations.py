@@ -32,8 +32,12 @@ def check_organisation(user: Any, organisation: Any) -> None:
         user=user, organisation=organisation, status=OrganisationMembership.Status.ACTIVE
     ).exists():
         raise ValidationError(
-            _("You can only speak for an organisation you are an active member of."),
-            code="not_member",
+            {
+                "author_organisation": ValidationError(
+                    _("You can only speak for an organisation you are an active member of."),
+                    code="not_member",
+                )
+            }
         )
 
 
