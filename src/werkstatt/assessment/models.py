@@ -128,6 +128,10 @@ class Rating(models.Model):
         choices=StakeholderGroup.choices,
         default=StakeholderGroup.OTHER,
     )
+    # Set when the rater's account is deleted (services/privacy.py): one random key per deleted
+    # person and recommendation, so that the totals still count their ratings of it as one
+    # person's, without linking them to anything else.
+    anonymous_key = models.UUIDField(null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -198,6 +202,9 @@ class Comparison(models.Model):
         choices=StakeholderGroup.choices,
         default=StakeholderGroup.OTHER,
     )
+    # As Rating.anonymous_key: one random key per deleted person and process (the number of
+    # people who compared stays right).
+    anonymous_key = models.UUIDField(null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 

@@ -132,6 +132,7 @@ def refresh_totals(rec_ids: Iterable[int]) -> None:
             "recommendation_id",
             "recommendation__process_id",
             "user_id",
+            "anonymous_key",
             "criterion_id",
             "region_id",
             "value",
@@ -149,27 +150,37 @@ def refresh_process_totals(process_id: int) -> None:
     rows = (
         Rating.objects.filter(recommendation__process_id=process_id)
         .order_by()
-        .values_list("recommendation_id", "user_id", "criterion_id", "region_id", "value", "group")
+        .values_list(
+            "recommendation_id",
+            "user_id",
+            "anonymous_key",
+            "criterion_id",
+            "region_id",
+            "value",
+            "group",
+        )
     )
     _write_totals(
         rec_ids,
-        ((r, process_id, u, c, g, v, grp) for r, u, c, g, v, grp in rows.iterator(20_000)),
+        ((r, process_id, u, a, c, g, v, grp) for r, u, a, c, g, v, grp in rows.iterator(20_000)),
     )
 
 
 def _write_totals(rec_ids: list[int], rows: Iterable[tuple]) -> None:
-    per_person: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    person_group: dict[tuple[int, int], str] = {}
+    per_person: dict[tuple[int, Any], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    person_group: dict[tuple[int, Any], str] = {}
     per_criterion: dict[tuple[int, int, int | None], list[float]] = defaultdict(
         lambda: [0.0, 0.0, 0.0]
     )
     process_of: dict[int, int] = {}
-    for rec_id, process_id, user_id, criterion_id, region_id, value, group in rows:
+    for rec_id, process_id, user_id, anonymous_key, criterion_id, region_id, value, group in rows:
         process_of[rec_id] = process_id
-        person = per_person[(rec_id, user_id)]
+        # A deleted account's ratings keep counting as one person (their anonymous key).
+        rater = user_id if user_id is not None else anonymous_key
+        person = per_person[(rec_id, rater)]
         person[0] += 1
         person[1] += value
-        person_group[(rec_id, user_id)] = group
+        person_group[(rec_id, rater)] = group
         total = per_criterion[(rec_id, criterion_id, region_id)]
         total[0] += 1
         total[1] += value

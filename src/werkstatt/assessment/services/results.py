@@ -180,6 +180,11 @@ def _outcomes(process: Process) -> dict[str, list[tuple[int, int, float, int]]]:
     return out
 
 
+def _people() -> Any:
+    """People who compared: accounts, and deleted accounts by their anonymous key (privacy.py)."""
+    return Count("user", distinct=True) + Count("anonymous_key", distinct=True)
+
+
 def _fits(
     process: Process, titles: dict[int, str], groups: bool = False
 ) -> dict[str, PairwiseRanking]:
@@ -191,15 +196,11 @@ def _fits(
         states = {
             row["group"]: row
             for row in qs.values("group").annotate(
-                n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True)
+                n=Count("pk"), last=Max("modified"), people=_people()
             )
         }
     else:
-        states = {
-            "": qs.aggregate(
-                n=Count("pk"), last=Max("modified"), people=Count("user", distinct=True)
-            )
-        }
+        states = {"": qs.aggregate(n=Count("pk"), last=Max("modified"), people=_people())}
     ids = sorted(titles)
     digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
     keys = {}
