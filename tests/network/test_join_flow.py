@@ -75,6 +75,7 @@ def test_join_request_without_admin_goes_to_the_network_moderators(
     assert recipients == [first.email, second.email]
     assert {n.url for n in Notification.objects.all()} == {"/netzwerk/anfragen/"}
     assert sorted(m.to[0] for m in mail.outbox) == ["m1@example.org", "m2@example.org"]
+    assert "Nobody represents this organisation on Werkstatt yet" in mail.outbox[0].body
 
 
 def test_the_person_is_told_who_reviews_the_request(client):

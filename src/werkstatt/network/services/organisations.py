@@ -10,8 +10,6 @@ place) are checked here and raise `ValidationError` with a message for the user.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -456,25 +454,13 @@ def _tell(
     url: str,
     actor: Any = None,
     target: Any = None,
-    body: Any = None,
+    body: Any = "",
 ) -> None:
-    """Notify people on the platform and by e-mail, each in their own language.
-
-    `title` (and `body`) are lazy translations, evaluated per recipient by notify(). The body
-    is passed only where notify() takes one (the notifications app adds that argument)."""
+    """Notify people on the platform and by e-mail, each in their own language: `title` and
+    `body` are lazy translations, evaluated per recipient by notify()."""
     from werkstatt.notifications.services import notify
 
-    kwargs: dict[str, Any] = {}
-    if body is not None and _notify_takes_body():
-        kwargs["body"] = body
-    notify(recipients, verb=verb, title=title, url=url, actor=actor, target=target, **kwargs)
-
-
-@functools.cache
-def _notify_takes_body() -> bool:
-    from werkstatt.notifications.services import notify
-
-    return "body" in inspect.signature(notify).parameters
+    notify(recipients, verb=verb, title=title, url=url, actor=actor, target=target, body=body)
 
 
 def _link(name: str, **kwargs: Any) -> str:
