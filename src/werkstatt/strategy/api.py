@@ -224,6 +224,9 @@ class PhaseViewSet(UserLanguageMixin, viewsets.GenericViewSet, mixins.ListModelM
             OpenApiParameter("sector", str, description=_("Sector (WZ 2008 code)")),
             OpenApiParameter("status", str, enum=Recommendation.Status.values),
             OpenApiParameter("kind", str, enum=Recommendation.Kind.values),
+            OpenApiParameter(
+                "q", str, description=_("Words in the title or text (German text analysis)")
+            ),
         ],
     ),
     retrieve=extend_schema(summary=_("A recommendation or thesis")),
@@ -237,8 +240,8 @@ class RecommendationViewSet(
     viewsets.GenericViewSet,
 ):
     """Recommendations and theses of a process; filters: action_field (id), region (official
-    key), sector (WZ code), status, kind. POST proposes one (members, in a phase that allows
-    it)."""
+    key), sector (WZ code), status, kind, q (words, as the page's search). POST proposes one
+    (members, in a phase that allows it)."""
 
     serializer_class = RecommendationSerializer
     pagination_class = Pagination
@@ -263,6 +266,7 @@ class RecommendationViewSet(
             sector=sector.pk if sector else (-1 if params.get("sector") else None),
             status=params.get("status", ""),
             kind=params.get("kind", ""),
+            query=params.get("q", "").strip()[:200],
         )
         qs = filtered_recommendations(self.request.user, self.process(), filters)
         return qs.prefetch_related("sectors")

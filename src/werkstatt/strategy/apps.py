@@ -6,3 +6,6 @@ class StrategyConfig(AppConfig):
     name = "werkstatt.strategy"
     label = "strategy"
     verbose_name = _("Strategy workshop")
+
+    def ready(self) -> None:
+        from .services import search  # noqa: F401 - keeps the search terms on save

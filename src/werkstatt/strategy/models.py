@@ -302,6 +302,31 @@ class Recommendation(models.Model):
         return self.moderation_state == self.ModerationState.APPROVED
 
 
+class RecommendationTerm(models.Model):
+    """One term of a recommendation's title and text for the search, analysed the way the
+    network directory analyses German text (engines/text.py: umlauts and ß folded, stemmed,
+    compounds split). `reversed_term` finds the head of a compound ("werkstatt" in
+    "Ausbildungswerkstätten") with a range scan. Kept by services/search.py."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="search_terms"
+    )
+    term = models.CharField(max_length=80)
+    reversed_term = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "recommendation"], name="rec_term"),
+            models.Index(fields=["reversed_term", "recommendation"], name="rec_reversed_term"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "term"], name="unique_rec_term")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class RecommendationEdit(models.Model):
     """A change of a published contribution in a pre-moderated process, waiting for the
     moderators. Until they approve it, everyone else keeps seeing the published version (the

@@ -126,7 +126,9 @@ def filtered_recommendations(
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.query:
-        qs = qs.filter(Q(title__icontains=filters.query) | Q(text__icontains=filters.query))
+        from .search import matching
+
+        qs = matching(qs, filters.query)
     return list_ready(qs)
 
 
