@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from werkstatt import uploads
 from werkstatt.accounts.models import Space, SpaceRole
 from werkstatt.network.models import Organisation, OrganisationMembership, Region, Sector
 
@@ -153,20 +154,8 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.Role.choices)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+class MultipleFileField(uploads.MultipleFileField):  # the shared one, for PDF and images
+    accept = ".pdf,image/*"
 
 
 def tag_sectors() -> Any:
