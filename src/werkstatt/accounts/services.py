@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from .models import User
@@ -44,6 +45,26 @@ def _privacy_modules() -> list[Any]:
             continue
         found.append((config.label, importlib.import_module(module_name)))
     return found
+
+
+# What the download holds besides the apps' parts (each privacy module's DESCRIPTION).
+OWN_DATA = [
+    _("Your profile: name, e-mail addresses, language, when you registered and last logged in"),
+    _("Your memberships of organisations and your roles in spaces"),
+    _("The background jobs you started (imports, reports)"),
+    _("The changes you made to organisations, sites and contact people"),
+    _("Whether you have an API token (not the token itself)"),
+]
+
+
+def data_download_contents() -> list[Any]:
+    """What the personal data download contains, in words for the profile page: our own
+    parts, then each app's (its privacy module's DESCRIPTION, else the app's name)."""
+    contents = list(OWN_DATA)
+    for label, module in _privacy_modules():
+        description = getattr(module, "DESCRIPTION", None)
+        contents.append(description or apps.get_app_config(label).verbose_name)
+    return contents
 
 
 @transaction.atomic

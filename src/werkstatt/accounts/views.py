@@ -51,7 +51,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "space_roles": space_roles},
+        {
+            "form": form,
+            "memberships": memberships,
+            "space_roles": space_roles,
+            "data_contents": services.data_download_contents(),
+        },
     )
 
 
