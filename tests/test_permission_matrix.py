@@ -57,6 +57,7 @@ MATRIX: list[Row] = [
     Row("web:home", {}, "GET", ALL_200),
     Row("set_language", {}, "POST", "302 302 302 302 302 302 302", {"language": "en"}),
     Row("javascript-catalog", {}, "GET", ALL_200),
+    Row("favicon", {}, "GET", "302 302 302 302 302 302 302"),
     # --- network: organisation pages (views/organisations.py) --------------------------------
     Row("network:organisation", O, "GET", ALL_200),
     Row(
@@ -157,6 +158,8 @@ MATRIX: list[Row] = [
     # --- API -----------------------------------------------------------------------------------
     Row("api-schema", {}, "GET", ALL_200),
     Row("api-docs", {}, "GET", ALL_200),
+    Row("api-docs-redoc", {}, "GET", ALL_200),
+    Row("api-index", {}, "GET", ALL_200),
     Row("api-me", {}, "GET", "401 200 200 200 200 200 200"),
     Row("api:regions", {}, "GET", ALL_200),
     Row("api:sectors", {}, "GET", ALL_200),

@@ -332,9 +332,10 @@ SPECTACULAR_SETTINGS = {
         "SessionKindEnum": "werkstatt.events.models.Session.Kind",
         "RegistrationStatusEnum": "werkstatt.events.models.Registration.Status",
     },
-    # Redoc from our own static files (drf-spectacular-sidecar): no CDN, works offline and
-    # under the CSP (the docs view in network/api.py relaxes only what Redoc needs).
-    "REDOC_DIST": "SIDECAR",
+    # Redoc from our own files (drf-spectacular-sidecar's bundle, served by web/api.py without
+    # its logo from Redocly's server): no CDN, works offline and under the CSP (the docs view in
+    # network/api.py relaxes only what Redoc needs).
+    "REDOC_DIST": "/api/docs/redoc",
 }
 
 # --- Background jobs -------------------------------------------------------------------------

@@ -7,11 +7,14 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from werkstatt.network.api import ApiDocsView
+from werkstatt.web.api import ApiIndexView, redoc_bundle
+from werkstatt.web.views import favicon
 
 urlpatterns = [
     # Without a CSRF token: choosing a language changes nothing but the language, and pages
     # without per-visitor tokens can be cached for all anonymous visitors (web/page_cache.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("api/v1/", ApiIndexView.as_view(), name="api-index"),
     path("api/v1/", include("werkstatt.network.api_urls")),
     path("api/v1/", include("werkstatt.accounts.api_urls")),
     path("api/v1/strategie/", include("werkstatt.strategy.api_urls")),
@@ -24,6 +27,9 @@ urlpatterns = [
     path("api/v1/b2b/", include("werkstatt.matchmaking.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/redoc/bundles/redoc.standalone.js", redoc_bundle, name="api-docs-redoc"),
+    # Browsers ask for /favicon.ico where a page names no icon (JSON, the API docs).
+    path("favicon.ico", favicon, name="favicon"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 urlpatterns += i18n_patterns(
@@ -48,3 +54,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Unknown addresses under /api/ answer in JSON, all others with our 404 and 500 pages.
+handler404 = "werkstatt.web.views.page_not_found"
+handler500 = "werkstatt.web.views.server_error"

@@ -1,6 +1,8 @@
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views import defaults
 
 from werkstatt.network.models import Organisation
 
@@ -33,3 +35,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
     context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
     return render(request, "403_csrf.html", context, status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link: our SVG icon."""
+    response = HttpResponseRedirect(static("werkstatt/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """settings handler404: JSON under /api/ (API clients read JSON), else our 404 page."""
+    if request.path.startswith("/api/"):
+        from .api import api_not_found
+
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """settings handler500: JSON under /api/, else our 500 page (rendered without context)."""
+    if request.path.startswith("/api/"):
+        from .api import api_server_error
+
+        return api_server_error(request)
+    return defaults.server_error(request)
