@@ -109,6 +109,8 @@ ROWS = [
     Row("events:checkin", E, "POST", ORGANISERS, {"code": "ABCD-EFGH-JKMN"}),
     Row("events:export_xlsx", E, "GET", ORGANISERS),
     Row("events:badges_pdf", E, "GET", ORGANISERS),
+    Row("events:badges_pdf", E, "POST", ORGANISERS_POST, note="the badges in a job"),
+    Row("events:badges_download", {"slug": "{ev}", "job": "{ev_badges_job}"}, "GET", ORGANISERS),
     *_items(),
     # API
     Row("events_api:event-list", {}, "GET", ALL_200),
@@ -161,8 +163,22 @@ def world(users: dict, values: dict) -> None:
         starts_at=timezone.now() - timedelta(days=3),
     )
     Feedback.objects.create(event=past, user=users["member"], rating=5, comment="Gut")
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from werkstatt.events.services.documents import badges_storage_path
+    from werkstatt.jobs.models import Job
+
+    badges_job = Job.objects.create(
+        kind="events.badges",
+        payload={"event": ev.pk},
+        status=Job.Status.SUCCEEDED,
+        created_by=users["moderator"],
+    )
+    default_storage.save(badges_storage_path(ev, badges_job.pk), ContentFile(b"%PDF-1.4"))
     values.update(
         {
+            "ev_badges_job": badges_job.pk,
             "ev": ev.slug,
             "ev_members": members.slug,
             "ev_invite": invite.slug,

@@ -157,3 +157,56 @@ def test_the_organisers_cancel_action_says_what_it_does_and_asks_first(client):
     client.force_login(person)
     form = client.get(reverse("events:register", args=[EventFactory().slug])).content.decode()
     assert f">{register}</button>" in form
+
+
+@pytest.mark.django_db
+def test_the_badges_qr_code_is_the_tickets_code_module_for_module(tmp_path):
+    """The QR code is drawn as rectangles: rasterised, every module is where segno puts it."""
+    import shutil
+
+    import segno
+    from PIL import Image
+
+    from werkstatt.events.services.documents import (
+        BADGE_H,
+        BADGE_MARGIN_X,
+        BADGE_MARGIN_Y,
+        BADGE_W,
+        badges_pdf,
+    )
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    event = EventFactory(title="IMPRO Zulieferkonferenz")
+    registration = RegistrationFactory(
+        event=event,
+        name="Dr. Katrin Schubert-Müller",
+        organisation_name="Erzgebirgische Präzisionsdrehteile und Baugruppen GmbH & Co. KG",
+    )
+    (tmp_path / "badges.pdf").write_bytes(badges_pdf(event, [registration]))
+    subprocess.run(
+        ["pdftoppm", "-r", "600", "-f", "1", "-l", "1", "-gray", "badges.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.pgm")))
+    matrix = segno.make(registration.ticket_code, error="m", mask=0, boost_error=False).matrix
+    module = 21 / (len(matrix) + 4)
+    left, top = BADGE_MARGIN_X + BADGE_W - 25, BADGE_MARGIN_Y + BADGE_H - 25
+    per_mm = 600 / 25.4
+    wrong = [
+        (r, c)
+        for r, row in enumerate(matrix)
+        for c, dark in enumerate(row)
+        if (
+            image.getpixel(
+                (
+                    int((left + (c + 2.5) * module) * per_mm),
+                    int((top + (r + 2.5) * module) * per_mm),
+                )
+            )
+            < 128
+        )
+        != bool(dark)
+    ]
+    assert wrong == []

@@ -571,3 +571,32 @@ def test_the_venue_is_placed_from_its_address_unless_the_organiser_gives_coordin
     assert (own.venue_lat, own.venue_lon) == (51.39, 12.4)
     unknown = do_create_event(UserFactory(), {**base, "venue_address": "Irgendwo 1, Nirgendheim"})
     assert unknown.venue_lat is None and unknown.venue_lon is None
+
+
+def test_many_badges_are_made_in_a_job_with_progress_and_downloaded_from_its_page(
+    client, organiser, monkeypatch
+):
+    from werkstatt.events.services import documents
+    from werkstatt.jobs.models import Job
+
+    monkeypatch.setattr(documents, "BADGES_INLINE", 3)
+    event = EventFactory()
+    make_organiser(event, organiser)
+    for n in range(10):
+        RegistrationFactory(event=event, name=f"Person {n:02d}")
+    url = reverse("events:badges_pdf", args=[event.slug])
+    page = client.get(url)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    response = client.post(url)
+    job = Job.objects.get(kind="events.badges")
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["badges"] == 10 and job.progress_done == job.progress_total == 10
+    download = client.get(job.result_url)
+    assert download.content.startswith(b"%PDF")
+    assert all(f"Person {n:02d}" in pdf_text(download.content) for n in range(10))
+    other = EventFactory()
+    make_organiser(other, organiser)
+    assert (
+        client.get(reverse("events:badges_download", args=[other.slug, job.pk])).status_code == 404
+    )

@@ -29,4 +29,9 @@ urlpatterns = [
     path("<slug:slug>/einlass/", organiser.checkin, name="checkin"),
     path("<slug:slug>/teilnehmende.xlsx", organiser.export_xlsx, name="export_xlsx"),
     path("<slug:slug>/namensschilder.pdf", organiser.badges_pdf, name="badges_pdf"),
+    path(
+        "<slug:slug>/namensschilder/<int:job>.pdf",
+        organiser.badges_download,
+        name="badges_download",
+    ),
 ]

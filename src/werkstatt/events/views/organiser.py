@@ -10,11 +10,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+
+from werkstatt.jobs.models import Job
+from werkstatt.jobs.services import enqueue
 
 from ..forms import (
     AttendeeSearchForm,
@@ -325,14 +329,37 @@ def export_xlsx(request: HttpRequest, event: Event) -> HttpResponse:
     )
 
 
-@GET
+@GET_POST
 @event_view(REGISTRATIONS)
 def badges_pdf(request: HttpRequest, event: Event) -> HttpResponse:
-    confirmed = list(
-        event.registrations.filter(status=Registration.Status.CONFIRMED).order_by("name", "pk")
-    )
+    """Small events get their badges at once; larger ones (POST) in a job with progress."""
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    if request.method == "POST":
+        job = enqueue(
+            "events.badges",
+            {"event": event.pk},
+            user=request.user,
+            title=_("Name badges: %(event)s") % {"event": event.title},
+        )
+        return redirect(job)
+    count = confirmed.count()
+    if count > documents.BADGES_INLINE:
+        return render(request, "events/badges.html", {"event": event, "count": count})
     return file_response(
-        documents.badges_pdf(event, confirmed),
+        documents.badges_pdf(event, list(confirmed.order_by("name", "pk"))),
         "application/pdf",
         f"namensschilder-{event.slug}.pdf",
     )
+
+
+@GET
+@event_view(REGISTRATIONS)
+def badges_download(request: HttpRequest, event: Event, job: int) -> HttpResponse:
+    """The PDF a badges job made (any organiser of the event may fetch it)."""
+    found = get_object_or_404(Job, pk=job, kind="events.badges", payload__event=event.pk)
+    path = documents.badges_storage_path(event, found.pk)
+    if found.status != Job.Status.SUCCEEDED or not default_storage.exists(path):
+        raise Http404
+    with default_storage.open(path, "rb") as handle:
+        content = handle.read()
+    return file_response(content, "application/pdf", f"namensschilder-{event.slug}.pdf")
