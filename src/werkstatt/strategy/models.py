@@ -502,9 +502,12 @@ class CommentReaction(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reactions", verbose_name=_("comment")
     )
+    # SET_NULL: a deleted account's reactions still count (the discussion's totals stay).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="strategy_reactions",
         verbose_name=_("user"),
     )
