@@ -199,6 +199,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
+# Our catalogue is merged last, so its msgids override those of every app: the formal German
+# for Django REST framework's and allauth's informal messages (web/third_party_messages.py).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # English dates and times as Europeans write them (30/04/2027, 09:00); German keeps Django's.
 FORMAT_MODULE_PATH = ["werkstatt.web.formats"]
