@@ -293,21 +293,24 @@ def test_site_form_refuses_a_postcode_of_another_town(client):
 
     admin = OrganisationAdminFactory()
     client.force_login(admin.user)
+    # Asked in English (the /en/ address); inside the block, so the language does not stay on.
     with translation.override("en"):
         url = reverse("network:organisation_sites", args=[admin.organisation.slug])
-    response = client.post(url, {"postcode": "01069", "city": "Leipzig", "is_headquarters": "on"})
-    assert response.status_code == 200
-    assert not Site.objects.exists()
-    errors = response.context["form"].errors["postcode"]
-    assert errors == [
-        "The postcode 01069 belongs to Dresden, not to Leipzig. Please correct the postcode or "
-        "the place."
-    ]
-    html = response.content.decode()
-    assert 'aria-describedby="id_postcode_error"' in html or "id_postcode_error" in html
-    ok = client.post(url, {"postcode": "04103", "city": "Leipzig", "is_headquarters": "on"})
-    assert ok.status_code == 302
-    assert Site.objects.get().region.code == "14713"
+        response = client.post(
+            url, {"postcode": "01069", "city": "Leipzig", "is_headquarters": "on"}
+        )
+        assert response.status_code == 200
+        assert not Site.objects.exists()
+        errors = response.context["form"].errors["postcode"]
+        assert errors == [
+            "The postcode 01069 belongs to Dresden, not to Leipzig. Please correct the postcode or "
+            "the place."
+        ]
+        html = response.content.decode()
+        assert 'aria-describedby="id_postcode_error"' in html or "id_postcode_error" in html
+        ok = client.post(url, {"postcode": "04103", "city": "Leipzig", "is_headquarters": "on"})
+        assert ok.status_code == 302
+        assert Site.objects.get().region.code == "14713"
 
 
 # --- what a person may have meant ---------------------------------------------------------------

@@ -67,8 +67,8 @@ def test_history_page_shows_site_changes(client):
     org = make_org(user)
     services.do_add_site(org, user, {"city": "Zwickau", "postcode": "08056"})
     client.force_login(user)
-    with translation.override("en"):
+    with translation.override("en"):  # the request inside: the language does not stay on
         url = reverse("network:organisation_history", args=[org.slug])
-    html = client.get(url).content.decode()
+        html = client.get(url).content.decode()
     assert "Site added" in html and "08056 Zwickau" in html
     assert "No visible field changed" not in html
