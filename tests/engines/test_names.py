@@ -125,3 +125,65 @@ def test_keys_are_idempotent_and_ascii(name):
     assert name_key(key) == key or not key
     assert key == key.lower()
     assert all(ch.isalnum() and ch.isascii() or ch == " " for ch in key)
+
+
+def _reference_match(index: NameIndex, name, postcode, city, website, min_score):
+    """NameIndex.match spelt out pair by pair with score_keys (the definition of the score)."""
+    from werkstatt.engines.names import _domain, _norm_place, compare_key
+
+    key, domain, place = compare_key(name), _domain(website), _norm_place(city)
+    found = []
+    for id in index._block(key, domain):
+        entry = index._entries[id]
+        score = 100.0 if entry.key == key else score_keys(key, entry.key)
+        reasons = ["identical_name" if entry.key == key else "similar_name"]
+        if postcode and entry.postcode and postcode == entry.postcode:
+            reasons.append("same_postcode")
+        elif place and entry.city:
+            if place == entry.city:
+                reasons.append("same_city")
+            else:
+                score -= 20.0
+                reasons.append("different_city")
+        if domain and entry.domain == domain:
+            score = max(score, 95.0)
+            reasons.append("same_website")
+        if score >= min_score:
+            found.append((id, round(score, 1), tuple(reasons)))
+    return sorted(found, key=lambda m: (-m[1], m[0]))
+
+
+WORDS = [
+    "Müller",
+    "Mueller",
+    "Metallbau",
+    "Werk",
+    "1",
+    "12",
+    "Dreh",
+    "Teile",
+    "GmbH",
+    "KG",
+    "Söhne",
+]
+PLACES = [("09111", "Chemnitz"), ("01067", "Dresden"), ("", "Chemnitz"), ("", "")]
+name_strategy = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+entry_strategy = st.tuples(
+    name_strategy, st.sampled_from(PLACES), st.sampled_from(["", "www.mueller.de", "a.de"])
+)
+
+
+@given(
+    entries=st.lists(entry_strategy, min_size=1, max_size=25),
+    query=entry_strategy,
+    min_score=st.sampled_from([POSSIBLE_SCORE, 85.0]),
+)
+def test_batched_scoring_finds_what_pairwise_scoring_finds(entries, query, min_score):
+    index = NameIndex(max_block=10)
+    for id, (name, (postcode, city), website) in enumerate(entries):
+        index.add(id, name, postcode, city, website)
+    name, (postcode, city), website = query
+    got = index.match(name, postcode, city, website, min_score=min_score, limit=100)
+    assert [tuple(m) for m in got] == _reference_match(
+        index, name, postcode, city, website, min_score
+    )

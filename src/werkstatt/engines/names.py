@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .text import fold
 
@@ -93,6 +94,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _COLLAPSE = re.compile(r"(?<=[aou])e")
 
 DUPLICATE_SCORE = 85.0
+# From this many candidates of a query on, they are scored in one call of rapidfuzz's cdist.
+_BATCH_FROM = 24
 POSSIBLE_SCORE = 70.0
 
 
@@ -240,14 +243,38 @@ class NameIndex:
         place = _norm_place(city)
         postcode = postcode.strip()
         matches: list[Match] = []
-        for id in self._block(key, domain):
-            entry = self._entries[id]
+        ids = list(self._block(key, domain))
+        if not ids:
+            return matches
+        entries = [self._entries[id] for id in ids]
+        # All candidates at once (the same scores as score_keys, computed in rapidfuzz's loop).
+        keys = [entry.key for entry in entries]
+        if len(keys) < _BATCH_FROM:  # a call of cdist costs more than a few comparisons
+            fuzzy = [
+                0.5 * fuzz.token_set_ratio(key, other) + 0.5 * fuzz.token_sort_ratio(key, other)
+                for other in keys
+            ]
+        else:
+            fuzzy = (
+                0.5 * process.cdist([key], keys, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+                + 0.5
+                * process.cdist([key], keys, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+            ).tolist()
+        numbers = _numbers(key)
+        for id, entry, similarity in zip(ids, entries, fuzzy, strict=True):
+            same_website = bool(domain) and entry.domain == domain
             reasons: list[str] = []
             if entry.key == key:
                 score = 100.0
                 reasons.append("identical_name")
             else:
-                score = score_keys(key, entry.key)
+                # The place only lowers a score and only the website raises it: a name this far
+                # off is no candidate, whatever else agrees.
+                if similarity < min_score and not same_website:
+                    continue
+                score = similarity if entry.key else 0.0
+                if _numbers(entry.key) != numbers:
+                    score = min(score, 60.0)
                 reasons.append("similar_name")
             if postcode and entry.postcode and postcode == entry.postcode:
                 reasons.append("same_postcode")
@@ -258,7 +285,7 @@ class NameIndex:
                     # The same name in another town is often another firm (or a branch).
                     score -= 20.0
                     reasons.append("different_city")
-            if domain and entry.domain == domain:
+            if same_website:
                 score = max(score, 95.0)
                 reasons.append("same_website")
             if score >= min_score:
@@ -279,11 +306,16 @@ def score_keys(a: str, b: str) -> float:
     score = 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
     # "Werk 1" and "Werk 2", "Nummer 1" and "Nummer 11": names that differ in a number are
     # different organisations however alike the letters are.
-    numbers_a = {t for t in a.split() if any(ch.isdigit() for ch in t)}
-    numbers_b = {t for t in b.split() if any(ch.isdigit() for ch in t)}
-    if numbers_a != numbers_b:
+    if _numbers(a) != _numbers(b):
         score = min(score, 60.0)
     return score
+
+
+@functools.lru_cache(maxsize=100_000)
+def _numbers(key: str) -> frozenset[str]:
+    """The words of `key` that contain a digit (cached: an indexed key is compared with many
+    queries, and finding them cost more than the fuzzy comparison itself)."""
+    return frozenset(t for t in key.split() if any(ch.isdigit() for ch in t))
 
 
 def match_candidates(
