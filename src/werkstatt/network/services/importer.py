@@ -428,10 +428,30 @@ def _safe_name(filename: str) -> str:
     return f"{stem}.{extension}"
 
 
+def _locked(batch: ImportBatch) -> ImportBatch:
+    """The batch, locked for a change; a batch whose import job failed counts as failed.
+
+    The job's own record of the failure can be undone with the job's writes (a job run in the
+    caller's transaction rolls back to its savepoint), and a worker that died leaves the batch
+    running: the job's outcome is what counts, so the moderator can check and import again.
+    """
+    from werkstatt.jobs.models import Job
+
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if (
+        locked.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
+        and locked.job_id
+        and Job.objects.filter(pk=locked.job_id, status=Job.Status.FAILED).exists()
+    ):
+        locked.status = ImportBatch.Status.FAILED
+        locked.save(update_fields=["status"])
+    return locked
+
+
 @transaction.atomic
 def do_select_sheet(batch: ImportBatch, sheet: str) -> ImportBatch:
     """Read another worksheet of the uploaded workbook; the mapping is guessed again."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _locked(batch)
     if batch.status not in {
         ImportBatch.Status.UPLOADED,
         ImportBatch.Status.ANALYSING,
@@ -502,7 +522,7 @@ def column_label(batch: ImportBatch, index: int) -> str:
 
 @transaction.atomic
 def do_set_mapping(batch: ImportBatch, mapping: Mapping[str, int | None]) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _locked(batch)
     if batch.status not in {
         ImportBatch.Status.UPLOADED,
         ImportBatch.Status.ANALYSING,
@@ -827,8 +847,10 @@ ALLOWED_DECISIONS = {
 @transaction.atomic
 def do_set_decisions(batch: ImportBatch, decisions: Mapping[int, str]) -> int:
     """Record merge / create / skip for rows of the batch (by ImportRow id); return how many."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.ANALYSED:
+    batch = _locked(batch)
+    # After a failed import the decisions can change (e.g. "create" for a row whose merge target
+    # was deleted meanwhile): the failure wrote nothing.
+    if batch.status not in {ImportBatch.Status.ANALYSED, ImportBatch.Status.FAILED}:
         raise ValidationError(gettext("This import has already been started."))
     rows = {r.pk: r for r in batch.rows.filter(pk__in=list(decisions))}
     changed = []
@@ -853,7 +875,7 @@ def do_set_decisions(batch: ImportBatch, decisions: Mapping[int, str]) -> int:
 @transaction.atomic
 def do_commit(batch: ImportBatch, user: Any) -> Any:
     """Queue the import of the batch, once; returns the Job. A second call is refused."""
-    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    locked = _locked(batch)
     if locked.status in {
         ImportBatch.Status.QUEUED,
         ImportBatch.Status.RUNNING,
