@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from tests.assessment.factories import ComparisonFactory, RatingFactory, assessment_process
-from tests.matrix import ALL_200, Row
+from tests.matrix import ALL_200, POST_ONLY, Row
 from tests.strategy.factories import PhaseFactory, RecommendationFactory, add_role, today
 from werkstatt.accounts.models import SpaceRole
 from werkstatt.assessment.services.criteria import criteria_of
@@ -28,6 +28,10 @@ API_PARTICIPANTS = "401 403 200 200 403 200 200"
 API_PARTICIPANTS_BAD_POST = "401 403 400 400 403 400 400"
 MEMBERS_ONLY = "login 403 200 200 403 200 200"
 NOBODY = "login 403 403 403 403 403 200"  # superusers pass every rule
+MODERATORS = "login 403 403 403 403 200 200"
+MODERATORS_BAD_POST = "login 403 403 403 403 400 400"
+MODERATORS_REDIRECT = "login 403 403 403 403 302 302"  # refused or unchanged: back to the list
+CRIT = {"slug": "{as_process}", "pk": "{as_criterion}"}
 
 ROWS = [
     Row("assessment:index", {}, "GET", ALL_200),
@@ -51,6 +55,30 @@ ROWS = [
     Row("assessment:ranking", {"slug": "{as_closed}"}, "GET", ALL_200, note="after the phase"),
     Row("assessment:groups", P, "GET", ALL_200),
     Row("assessment:districts", P, "GET", ALL_200),
+    Row("assessment:criteria", P, "GET", MODERATORS),
+    Row("assessment:criteria", P, "POST", MODERATORS_BAD_POST, {}, note="no name"),
+    Row("assessment:criterion_edit", CRIT, "GET", MODERATORS),
+    Row("assessment:criterion_edit", CRIT, "POST", MODERATORS_BAD_POST, {}, note="no name"),
+    Row("assessment:criterion_move", CRIT, "GET", POST_ONLY),
+    Row(
+        "assessment:criterion_move",
+        CRIT,
+        "POST",
+        MODERATORS_REDIRECT,
+        {"direction": "sideways"},
+        note="refused",
+    ),
+    Row("assessment:criterion_active", CRIT, "GET", POST_ONLY),
+    Row(
+        "assessment:criterion_active",
+        CRIT,
+        "POST",
+        MODERATORS_REDIRECT,
+        {"asked": "1"},
+        note="asked already",
+    ),
+    Row("assessment:criterion_delete", CRIT, "GET", POST_ONLY),
+    Row("assessment:criterion_delete", CRIT, "POST", MODERATORS_REDIRECT, {}, note="has ratings"),
     # --- API ---------------------------------------------------------------------------------
     Row("assessment_api:ratings", API, "GET", API_LOGIN),
     Row("assessment_api:ratings", API, "POST", API_PARTICIPANTS_BAD_POST, {}),
@@ -109,5 +137,6 @@ def world(users: dict, values: dict) -> None:
             "as_members": members.slug,
             "as_closed": closed.slug,
             "as_closed_rec": closed_rec.pk,
+            "as_criterion": criteria_of(process)[0].pk,  # rated (by "admin")
         }
     )

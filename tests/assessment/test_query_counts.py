@@ -89,3 +89,27 @@ def test_index_makes_as_many_queries_for_three_processes_as_for_one(client):
     client.get(url)
     three = count(client, url)
     assert three == one, f"{one} queries for 1 process, {three} for 3"
+
+
+def test_criteria_page_makes_as_many_queries_for_three_criteria_as_for_one(client):
+    from werkstatt.assessment.models import Criterion
+
+    process = assessment_process()
+    Criterion.objects.filter(process=process).exclude(key="relevance").delete()
+    moderator = add_role(participant(process), process, "moderator")
+    client.force_login(moderator)
+    rec = RecommendationFactory(process=process)
+    url = reverse("assessment:criteria", kwargs={"slug": process.slug})
+
+    def add(i: int) -> None:
+        criterion = Criterion.objects.create(process=process, key=f"k{i}", name=f"K{i}", order=i)
+        do_rate(participant(process), rec, {criterion.pk: 3})
+
+    add(1)
+    client.get(url)
+    one = count(client, url)
+    add(2)
+    add(3)
+    client.get(url)
+    three = count(client, url)
+    assert three == one, f"{one} queries for 1 criterion, {three} for 3"

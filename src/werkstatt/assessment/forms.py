@@ -122,3 +122,51 @@ class ComparisonForm(forms.Form):
         qs = Recommendation.objects.filter(process=process)
         self.fields["first"].queryset = qs  # type: ignore[attr-defined]
         self.fields["second"].queryset = qs  # type: ignore[attr-defined]
+
+
+class CriterionForm(forms.Form):
+    """A criterion of the process (the rules are in services/criteria.py)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        error_messages={
+            "required": _("Please give the criterion a name."),
+            "max_length": _("The name can have at most %(limit_value)d characters."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Question to the raters"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown under the name in the rating form, e.g. “How soon should it be tackled?”"
+        ),
+        error_messages={
+            "max_length": _("The question can have at most %(limit_value)d characters.")
+        },
+    )
+    per_district = forms.BooleanField(
+        label=_("Asks for a district"),
+        required=False,
+        help_text=_(
+            "Raters choose a district and rate the fit for it; the district pages show this "
+            "criterion."
+        ),
+    )
+
+    def __init__(self, *args: Any, criterion: Criterion | None = None, rated: int = 0, **kwargs):
+        if criterion is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": criterion.label,
+                "description": criterion.help_text,
+                "per_district": criterion.per_district,
+            }
+        super().__init__(*args, **kwargs)
+        if rated:
+            # The ratings were given for a district or without one (services/criteria.py).
+            self.fields["per_district"].disabled = True
+            self.fields["per_district"].help_text = _(
+                "Fixed: the ratings were given for a district or without one."
+            )

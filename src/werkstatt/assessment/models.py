@@ -69,6 +69,9 @@ class Criterion(models.Model):
         default=False,
         help_text=_("Raters choose a district and rate the fit for it"),
     )
+    # A deactivated criterion is no longer asked; the ratings it has keep counting in the
+    # results (services/criteria.py says what may change once a criterion has ratings).
+    is_active = models.BooleanField(_("asked"), default=True)
 
     class Meta:
         verbose_name = _("criterion")

@@ -7,7 +7,8 @@ Built on strategy's rules (roles in the process's space, phase visibility):
 - compare pairs: take part, the current phase allows "prioritise" and is visible to them;
 - see the results of a process: see the process and one of its assessment phases (a phase that
   allows rating or prioritising and has started) — or moderate it. Results stay visible after
-  the phase ends, as the process's record.
+  the phase ends, as the process's record;
+- manage the criteria of a process (add, edit, reorder, deactivate): moderate the process.
 """
 
 from __future__ import annotations
@@ -77,6 +78,12 @@ def can_compare(user, process) -> bool:
     return may_compare(user, process)
 
 
+@rules.predicate
+def can_manage_criteria(user, process) -> bool:
+    return process is not None and sr.moderates(user, process)
+
+
 rules.add_perm("assessment.view_results", can_view_results)
+rules.add_perm("assessment.manage_criteria", can_manage_criteria)
 rules.add_perm("assessment.rate", can_rate)
 rules.add_perm("assessment.compare", can_compare)

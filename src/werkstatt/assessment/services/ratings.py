@@ -64,6 +64,12 @@ def check_rating(
             )
         if value is None:
             continue
+        if not criterion.is_active:
+            raise ValidationError(
+                _("“%(criterion)s” is no longer asked in this process.")
+                % {"criterion": criterion.label},
+                code="criterion_inactive",
+            )
         if not isinstance(value, int) or not SCALE_MIN <= value <= SCALE_MAX:
             raise ValidationError(
                 _("Please give a value from %(low)d to %(high)d.")

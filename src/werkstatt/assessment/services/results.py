@@ -394,7 +394,13 @@ def tile_map(
 
 
 def district_criterion(process: Process) -> Criterion | None:
-    return Criterion.objects.filter(process=process, per_district=True).order_by("order").first()
+    """The criterion the district pages show: the asked one that asks for a district, else
+    (all such deactivated) the first of them, whose ratings still count."""
+    return (
+        Criterion.objects.filter(process=process, per_district=True)
+        .order_by("-is_active", "order", "pk")
+        .first()
+    )
 
 
 def _districts() -> list[Region]:
@@ -506,13 +512,19 @@ class RecommendationResults:
 def recommendation_results(process: Process, rec: Recommendation) -> RecommendationResults:
     """One recommendation's ratings per criterion (the district criterion over all districts)
     and its fit per district, each shrunk towards the process's mean for that criterion."""
-    criteria = list(Criterion.objects.filter(process=process).order_by("order", "pk"))
     grand = _criterion_stats(process)
     totals = list(
         CriterionTotal.objects.filter(recommendation=rec)
         .order_by()
         .values_list("criterion_id", "region_id", "n", "total", "total_sq")
     )
+    rated = {t[0] for t in totals if t[2]}
+    # Criteria no longer asked still show the ratings they were given.
+    criteria = [
+        c
+        for c in Criterion.objects.filter(process=process).order_by("order", "pk")
+        if c.is_active or c.pk in rated
+    ]
     rows = []
     for criterion in criteria:
         mine = [t for t in totals if t[0] == criterion.pk]
@@ -528,7 +540,8 @@ def recommendation_results(process: Process, rec: Recommendation) -> Recommendat
         )
         rows.append(CriterionRow(criterion, summaries[0]))
     regions = _districts()
-    district = next((c for c in criteria if c.per_district), None)
+    chosen = district_criterion(process)
+    district = next((c for c in criteria if chosen and c.pk == chosen.pk), None)
     per_region = {t[1]: t for t in totals if district and t[0] == district.pk and t[1]}
     ids = [r.pk for r in regions]
     mean_sd = grand.get(district.pk) if district else None
@@ -637,15 +650,25 @@ def group_comparison(
     )
 
 
+def _criteria_state(process: Process) -> str:
+    """Which criterion the district pages show depends on the criteria (asked, per district)."""
+    return ",".join(
+        f"{pk}{int(per_district)}{int(active)}"
+        for pk, per_district, active in Criterion.objects.filter(process=process)
+        .order_by("pk")
+        .values_list("pk", "per_district", "is_active")
+    )
+
+
 def district_results(user: Any, process: Process) -> DistrictResults:
     """Per district: the ratings of the fit and the mean fit with its interval; the tile map."""
-    key = "districts:" + snapshot_key(user, process)
+    key = f"districts:{_criteria_state(process)}:" + snapshot_key(user, process)
     return _remember(key, lambda: _compute_district_results(user, process))  # type: ignore[no-any-return]
 
 
 def district_ranking(user: Any, process: Process, region: Region) -> list[RatingSummary]:
     """The recommendations rated for `region`, ranked by the lower bound of their fit."""
-    key = f"district:{region.pk}:" + snapshot_key(user, process)
+    key = f"district:{region.pk}:{_criteria_state(process)}:" + snapshot_key(user, process)
     return _remember(key, lambda: _compute_district_ranking(user, process, region))  # type: ignore[no-any-return]
 
 

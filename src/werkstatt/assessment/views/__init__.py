@@ -26,13 +26,15 @@ from werkstatt.strategy.models import Phase, Process, Recommendation
 from werkstatt.strategy.services.queries import prefetch_phases
 
 from .. import rules
-from ..forms import ComparisonForm, RatingForm
-from ..models import Rating, StakeholderGroup
+from ..forms import ComparisonForm, CriterionForm, RatingForm
+from ..models import Criterion, Rating, StakeholderGroup
 from ..services import comparisons, ratings, results
-from ..services.criteria import criteria_of
+from ..services import criteria as criteria_service
+from ..services.criteria import active_criteria
 
 GET = require_http_methods(["GET", "HEAD"])
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+POST = require_http_methods(["POST"])
 PAGE_SIZE = 25
 RANKING_PAGE_SIZE = 50
 
@@ -83,6 +85,7 @@ def _context(request: HttpRequest, process: Process, **extra: Any) -> dict[str, 
         "phase": process.current_phase(),
         "can_rate": sr.may_act_in_current_phase(user, process, Phase.Action.RATE),
         "can_compare": user.has_perm("assessment.compare", process),
+        "can_manage_criteria": user.has_perm("assessment.manage_criteria", process),
         **extra,
     }
 
@@ -131,7 +134,7 @@ def rate(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
     rec = _recommendation(request, process, pk)
     if not request.user.has_perm("assessment.rate", rec):
         raise PermissionDenied
-    criteria = criteria_of(process)
+    criteria = active_criteria(process)
     existing = ratings.my_ratings(request.user, rec)
     data = request.POST if request.method == "POST" else None
     form = RatingForm(data, criteria=criteria, existing=existing)
@@ -278,3 +281,114 @@ def districts(request: HttpRequest, process: Process) -> HttpResponse:
         "assessment/districts.html",
         _context(request, process, data=data, region=region, page_obj=page, titles=titles),
     )
+
+
+# --- criteria (the process's moderators) -------------------------------------------------------
+
+
+def _criterion(process: Process, pk: int) -> Criterion:
+    return get_object_or_404(Criterion, pk=pk, process=process)
+
+
+def _criteria_page(
+    request: HttpRequest, process: Process, form: CriterionForm, status: int = 200
+) -> HttpResponse:
+    counts = criteria_service.rating_counts(process)
+    rows = [(c, counts.get(c.pk, 0)) for c in criteria_service.criteria_of(process)]
+    return render(
+        request,
+        "assessment/criteria.html",
+        _context(request, process, rows=rows, form=form),
+        status=status,
+    )
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@GET_POST
+@process_view("assessment.manage_criteria", login=True)
+def criteria(request: HttpRequest, process: Process) -> HttpResponse:
+    """The criteria of the process, with the form to add one."""
+    form = CriterionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = criteria_service.do_add_criterion(process, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The criterion “%(name)s” has been added.") % {"name": added.label}
+            )
+            return redirect("assessment:criteria", slug=process.slug)
+    return _criteria_page(request, process, form, status=400 if form.errors else 200)
+
+
+@GET_POST
+@process_view("assessment.manage_criteria", login=True)
+def criterion_edit(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    criterion = _criterion(process, pk)
+    rated = criteria_service.rating_counts(process).get(criterion.pk, 0)
+    data = request.POST if request.method == "POST" else None
+    form = CriterionForm(data, criterion=criterion, rated=rated)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criteria_service.do_edit_criterion(criterion, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The criterion has been saved."))
+            return redirect("assessment:criteria", slug=process.slug)
+    return render(
+        request,
+        "assessment/criterion_form.html",
+        _context(request, process, criterion=criterion, rated=rated, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@POST
+@process_view("assessment.manage_criteria", login=True)
+def criterion_move(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    try:
+        criteria_service.do_move_criterion(
+            _criterion(process, pk), request.user, request.POST.get("direction", "")
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(reverse("assessment:criteria", kwargs={"slug": process.slug}) + f"#k{pk}")
+
+
+@POST
+@process_view("assessment.manage_criteria", login=True)
+def criterion_active(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    criterion = _criterion(process, pk)
+    active = request.POST.get("asked") == "1"
+    try:
+        criteria_service.do_set_criterion_active(criterion, request.user, active)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        text = (
+            _("“%(name)s” is asked again.")
+            if active
+            else _("“%(name)s” is no longer asked; its ratings stay in the results.")
+        )
+        messages.success(request, text % {"name": criterion.label})
+    return redirect(reverse("assessment:criteria", kwargs={"slug": process.slug}) + f"#k{pk}")
+
+
+@POST
+@process_view("assessment.manage_criteria", login=True)
+def criterion_delete(request: HttpRequest, process: Process, pk: int) -> HttpResponse:
+    criterion = _criterion(process, pk)
+    label = criterion.label
+    try:
+        criteria_service.do_delete_criterion(criterion, request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The criterion “%(name)s” has been deleted.") % {"name": label})
+    return redirect("assessment:criteria", slug=process.slug)
