@@ -57,6 +57,38 @@ ROWS = [
         note="the workbook for moderators only (others: the form says no)",
     ),
     Row("monitoring:report_download", {"pk": "{pdf}"}, "GET", ALL_200),
+    Row("monitoring:report_download", {"pk": "{open_data}"}, "GET", ALL_200),
+    Row(
+        "monitoring:latest_report",
+        {"slug": "{st_process}", "kind": "pdf"},
+        "GET",
+        ALL_200,
+        note="public reports: anyone who sees the process downloads them",
+    ),
+    Row(
+        "monitoring:latest_report", {"slug": "{st_process}", "kind": "offene-daten"}, "GET", ALL_200
+    ),
+    Row(
+        "monitoring:latest_report",
+        {"slug": "{st_process}", "kind": "xlsx"},
+        "GET",
+        "404 404 404 404 404 404 404",
+        note="the workbook is never a public report",
+    ),
+    Row(
+        "monitoring:latest_report",
+        {"slug": "{st_private}", "kind": "pdf"},
+        "GET",
+        "404 404 200 404 404 404 200",
+        note="non-public process",
+    ),
+    Row(
+        "monitoring:reports",
+        {"slug": "{st_private}"},
+        "GET",
+        "login 404 200 404 404 404 200",
+        note="non-public process",
+    ),
     Row(
         "monitoring:report_download",
         {"pk": "{xlsx}"},
@@ -123,6 +155,11 @@ def world(users: dict, values: dict) -> None:
     )
     pdf = ReportFile(process=process, kind=ReportFile.Kind.PDF)
     pdf.file.save("bericht.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    open_data = ReportFile(process=process, kind=ReportFile.Kind.OPEN_DATA)
+    open_data.file.save("offene-daten.zip", ContentFile(b"PK test"), save=True)
+    private = Process.objects.get(slug=values["st_private"])
+    private_pdf = ReportFile(process=private, kind=ReportFile.Kind.PDF)
+    private_pdf.file.save("intern.pdf", ContentFile(b"%PDF-1.4 intern"), save=True)
     xlsx = ReportFile(process=process, kind=ReportFile.Kind.XLSX)
     xlsx.file.save("arbeitsmappe.xlsx", ContentFile(b"PK test"), save=True)
     values.update(
@@ -131,5 +168,6 @@ def world(users: dict, values: dict) -> None:
         result=result.pk,
         milestone=milestone.pk,
         pdf=pdf.pk,
+        open_data=open_data.pk,
         xlsx=xlsx.pk,
     )

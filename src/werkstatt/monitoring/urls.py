@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("prozess/<slug:slug>/", views.process_page, name="process"),
     path("prozess/<slug:slug>/berichte/", views.reports, name="reports"),
+    path(
+        "prozess/<slug:slug>/berichte/neuester/<slug:kind>/",
+        views.latest_report,
+        name="latest_report",
+    ),
     path("bericht/<int:pk>/", views.report_download, name="report_download"),
     path("empfehlung/<int:pk>/konzept/", views.concept_edit, name="concept_edit"),
     path("konzept/<int:pk>/", views.concept_page, name="concept"),

@@ -67,6 +67,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def process_page(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(request, slug)
     monitoring = services.process_monitoring(request.user, process)
+    latest = {
+        kind: ReportFile.objects.filter(process=process, kind=kind).order_by("-created").first()
+        for kind in (ReportFile.Kind.PDF, ReportFile.Kind.OPEN_DATA)
+    }
     return render(
         request,
         "monitoring/process.html",
@@ -74,6 +78,9 @@ def process_page(request: HttpRequest, slug: str) -> HttpResponse:
             "process": process,
             "monitoring": monitoring,
             "can_moderate": request.user.has_perm("monitoring.change_concept", process),
+            "latest_pdf": latest[ReportFile.Kind.PDF],
+            "latest_open_data": latest[ReportFile.Kind.OPEN_DATA],
+            "can_request_report": request.user.has_perm("monitoring.request_report", process),
         },
     )
 
@@ -246,6 +253,8 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(request, slug)
+    if not request.user.has_perm("monitoring.request_report", process):
+        raise PermissionDenied
     may_workbook = request.user.has_perm("monitoring.request_workbook", process)
     form = ReportRequestForm(request.POST or None)
     if not may_workbook:
@@ -271,6 +280,27 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "monitoring/reports.html",
         {"process": process, "form": form, "files": files},
     )
+
+
+#: URL segment -> the public kinds of report the monitoring page links.
+LATEST = {"pdf": ReportFile.Kind.PDF, "offene-daten": ReportFile.Kind.OPEN_DATA}
+
+
+@GET
+def latest_report(request: HttpRequest, slug: str, kind: str) -> FileResponse:
+    """The newest public report of a kind: the link a visitor can follow and share."""
+    process = _process(request, slug)
+    if kind not in LATEST:
+        raise Http404
+    report = (
+        ReportFile.objects.filter(process=process, kind=LATEST[kind])
+        .select_related("process")
+        .order_by("-created", "-pk")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report_download(request, report.pk)
 
 
 @GET
