@@ -1,8 +1,9 @@
 """The search index: SearchTerm rows (term, reversed term, weight) per organisation.
 
 `reindex(ids)` rebuilds the rows of some organisations, `reindex_all()` of all of them. Both work
-in batches with a fixed number of queries per batch (no query per organisation) and
-`bulk_create`, so 50,000 organisations index in minutes. The text analysis is
+in batches with a fixed number of queries per batch (no query per organisation) and write only
+the postings that differ from what is stored (`_replace`): rebuilding an unchanged index reads it,
+new organisations cost inserts only (bench/README.md, "Import and indexing"). The text analysis is
 `werkstatt.engines.text.index_terms`; this module only gathers the texts and their field weights.
 """
 
