@@ -16,8 +16,9 @@ from tests.factories import (
     UserFactory,
 )
 from werkstatt.network.models import Organisation
+from werkstatt.network.services import organisations as services
 
-from .conftest import log_in, with_confirmed_email
+from .conftest import account_menu, log_in, with_confirmed_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +37,9 @@ def admin(reference_data):
         website="https://zerspanung-chemnitz.example",
         capabilities=[CapabilityFactory(key="trennen.spanen.drehen")],
     )
+    # In the directory's index, as every organisation is (and the text analysis is loaded
+    # before the first save: its first use in a process takes seconds).
+    services.reindex([org.pk])
     user = UserFactory(email="m.lehmann@zerspanung-chemnitz.example", name="Maria Lehmann")
     OrganisationAdminFactory(user=user, organisation=org)
     return with_confirmed_email(user)
@@ -43,7 +47,8 @@ def admin(reference_data):
 
 def test_admin_edits_profile_and_sites_and_sees_the_history(page, admin):
     log_in(page, admin.email, PASSWORD)
-    page.locator(".main-nav").get_by_role("link", name=german("My organisations")).click()
+    # In the header's account menu (web/templates/base.html).
+    account_menu(page).get_by_role("link", name=german("My organisations")).click()
     page.get_by_role("link", name="Chemnitzer Zerspanungstechnik GmbH").click()
     page.wait_for_url(re.compile(r"/netzwerk/o/chemnitzer-zerspanungstechnik/$"))
     org_nav = page.get_by_role("navigation", name=german("Organisation"))
