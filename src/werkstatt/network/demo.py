@@ -1110,6 +1110,7 @@ def build_demo(
     index: bool = True,
 ) -> DemoResult:
     """Generate the demo network into the database; returns counts and the demo accounts."""
+    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
     from .models import (
@@ -1257,8 +1258,10 @@ def build_demo(
             f"  {result.organisations} / {count} organisations, {result.sites} sites, "
             f"{result.contacts} contact people"
         )
-        result.accounts = create_accounts(tags)
-        result.people = create_people_accounts(people)
+        # One hash for all demo accounts: hashing is slow on purpose, and they share the password.
+        password = make_password(DEMO_PASSWORD)
+        result.accounts = create_accounts(tags, password)
+        result.people = create_people_accounts(people, password)
     result.seconds = time.monotonic() - started
     if index:
         result.indexed, result.index_seconds = refresh_index(result.organisation_ids, say)
@@ -1334,7 +1337,9 @@ def people_email(person: ContactSpec, number: int) -> str:
     return f"{local}.{number}@{ACCOUNT_DOMAIN}"
 
 
-def create_people_accounts(people: list[tuple[Any, ContactSpec, str]]) -> int:
+def create_people_accounts(
+    people: list[tuple[Any, ContactSpec, str]], password: str | None = None
+) -> int:
     """Accounts (verified, the demo password) and active memberships for the admins and
     members of some organisations; returns how many. In bulk: thousands at scale."""
     from allauth.account.models import EmailAddress
@@ -1346,7 +1351,7 @@ def create_people_accounts(people: list[tuple[Any, ContactSpec, str]]) -> int:
     if not people:
         return 0
     user_model = get_user_model()
-    password = make_password(DEMO_PASSWORD)
+    password = password or make_password(DEMO_PASSWORD)
     emails = [people_email(person, n) for n, (_org, person, _role) in enumerate(people, 1)]
     taken = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
     rows = [
@@ -1380,7 +1385,7 @@ def create_people_accounts(people: list[tuple[Any, ContactSpec, str]]) -> int:
     return len(users)
 
 
-def create_accounts(tags: dict[str, Any]) -> tuple[DemoAccount, ...]:
+def create_accounts(tags: dict[str, Any], password: str | None = None) -> tuple[DemoAccount, ...]:
     """The demo accounts for every role, their spaces, roles and memberships (idempotent)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
@@ -1392,7 +1397,7 @@ def create_accounts(tags: dict[str, Any]) -> tuple[DemoAccount, ...]:
 
     user_model = get_user_model()
     # One hash for all demo accounts: hashing is slow on purpose, and they share the password.
-    password = make_password(DEMO_PASSWORD)
+    password = password or make_password(DEMO_PASSWORD)
     spaces = {}
     for kind, (slug, name) in (
         ("network", NETWORK_SPACE),
