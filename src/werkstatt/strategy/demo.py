@@ -1,17 +1,21 @@
 """Demo processes (`werkstatt demo`): the two strategy workshops of the seeds.
 
 - "StrategieWerkstatt: Industrie der ZUKUNFT" (November 2015 – November 2018, completed): the
-  action fields the seeds name, with the recommendations that came out of them and the
-  project office's answers;
-- "ZukunftsWerkstatt INDUSTRIE" (from November 2018; its own space and the advisory board of
-  network.demo): the recommendations checked for their fit, theses, a phase for the advisory
-  board only, discussions with replies, reactions, a report and a hidden comment (with their
-  audit trail), a contribution awaiting pre-moderation. Its phases are placed around today so
-  that the process is always in its prioritisation phase, whatever day the demo is built.
+  action fields the seeds name, the recommendations that came out of them with their
+  discussions and the project office's answers.
+- "ZukunftsWerkstatt INDUSTRIE" (from November 2018, seeds 003/004; its own space and the
+  advisory board of network.demo). Its first two years follow the seeds: theses and topics,
+  the fit check, a preselection by the advisory board, the prioritisation and the
+  implementation concepts (2018–2020); since then it follows the implementation, and a second
+  round brings in new topics and prioritises them now: its prioritisation phase runs today,
+  whatever day the demo is built. Discussions with replies and reactions, a hidden comment with
+  its report, an open report, a contribution awaiting pre-moderation, all in the audit trail.
 
-The people are demo accounts (beteiligte-NN@ in the demo account domain), members of
-fictitious demo organisations; real institutions appear as organisations only (never with an
-invented person speaking for them). Seeded and reproducible; deleted by delete_demo().
+Every discussion is written for its recommendation: replies answer their comment, and nothing
+is dated in the future (except the phases still to come). The people are demo accounts
+(beteiligte-NN@ in the demo account domain), members of fictitious demo organisations; real
+institutions appear as organisations only (never with an invented person speaking for them).
+Seeded and reproducible; deleted by delete_demo().
 """
 
 from __future__ import annotations
@@ -34,7 +38,13 @@ from werkstatt.network.demo import (
     PROCESS_SPACE,
     demo_organisations,
 )
-from werkstatt.network.models import Organisation, OrganisationMembership, Region, Sector
+from werkstatt.network.models import (
+    Organisation,
+    OrganisationMembership,
+    Region,
+    SearchTerm,
+    Sector,
+)
 
 from .models import (
     ActionField,
@@ -46,6 +56,7 @@ from .models import (
     Recommendation,
     Report,
 )
+from .services import search
 
 Report_ = Callable[[str], None]
 STRATEGY_SLUG = "strategiewerkstatt-industrie-der-zukunft"
@@ -53,6 +64,7 @@ FUTURE_SLUG = PROCESS_SPACE[0]
 PARTICIPANT_PREFIX = "beteiligte-"
 PARTICIPANTS = 14
 Status = Recommendation.Status
+D = datetime.date
 
 FIRST_NAMES = (
     "Anke Friedrich", "Ronny Lehmann", "Sandra Hähnel", "Mirko Baumann", "Claudia Wendt",
@@ -130,51 +142,74 @@ STRATEGY_RECOMMENDATIONS = (
      Status.IMPLEMENTED, "", ("14511", "14612", "14713")),
 )  # fmt: skip
 
+# The first round of the ZukunftsWerkstatt (2018–2019): (action field, kind, title, text, status
+# after the prioritisation of 2020, districts). In implementation/implemented: the monitoring
+# demo writes their implementation concepts.
 FUTURE_RECOMMENDATIONS = (
     (0, "recommendation", "Regionale Anlaufstellen für Industrie 4.0 in jedem Landkreis",
      "Die Digitalisierungslotsen aus der StrategieWerkstatt sollen in jedem Landkreis eine feste "
      "Anlaufstelle bekommen, bei Kammern oder Wirtschaftsförderungen angesiedelt.",
-     Status.PRIORITISED, ("14521", "14522", "14523")),
+     Status.IN_IMPLEMENTATION, ("14521", "14522", "14523")),
     (0, "thesis", "Datenräume sind für KMU wichtiger als eigene KI-Projekte",
      "Kleine Zulieferer profitieren mehr davon, Daten sicher mit ihren Kunden zu teilen, als "
      "davon, eigene KI-Modelle zu entwickeln. Die Förderung sollte sich danach richten.",
-     Status.ASSESSMENT, ()),
+     Status.ACCEPTED, ()),
     (1, "recommendation", "Zuliefernetzwerke für gemeinsame Angebote",
      "Kleine Betriebe sollen sich zu Konsortien zusammenschließen, um gemeinsam Aufträge "
      "anzubieten, die keiner allein stemmen kann – vom Drehen bis zur Beschichtung.",
-     Status.PRIORITISED, ("14511", "14521")),
+     Status.IN_IMPLEMENTATION, ("14511", "14521")),
     (1, "recommendation", "Kreativgutscheine für Produktentwicklung",
      "Ein Gutschein, mit dem ein Industriebetrieb die Leistung eines Designbüros oder einer "
      "Agentur bei der Entwicklung eines neuen Produkts bezahlen kann.",
-     Status.ASSESSMENT, ("14612", "14713")),
+     Status.ACCEPTED, ("14612", "14713")),
     (2, "recommendation", "Überbetriebliche Ausbildungswerkstätten für Mechatronik",
      "Viele Betriebe bilden nicht aus, weil ihnen die Ausstattung fehlt. Überbetriebliche "
      "Werkstätten im ländlichen Raum schließen diese Lücke.",
-     Status.PRIORITISED, ("14522", "14523", "14625")),
+     Status.IN_IMPLEMENTATION, ("14522", "14523", "14625")),
     (2, "thesis", "Die duale Ausbildung allein reicht für Industrie 4.0 nicht mehr",
      "Berufsbilder ändern sich schneller, als Ausbildungsordnungen angepasst werden. "
      "Beschäftigte brauchen einen Anspruch auf Weiterbildung während des ganzen Berufslebens.",
-     Status.DISCUSSION, ()),
+     Status.ACCEPTED, ()),
     (3, "recommendation", "Gewerbeflächen an der Schiene entwickeln",
      "Neue Industrieflächen sollen dort entstehen, wo ein Gleisanschluss möglich ist, um "
      "Transporte auf die Schiene zu bringen und Pendelwege zu verkürzen.",
-     Status.ASSESSMENT, ("14729", "14730")),
+     Status.DECLINED, ("14729", "14730")),
     (4, "recommendation", "Betriebsnachfolge früh begleiten",
      "In den nächsten Jahren suchen tausende Betriebe eine Nachfolge. Kammern und Banken sollen "
      "Inhaberinnen und Inhaber ab 55 aktiv ansprechen und Übergaben begleiten.",
-     Status.PRIORITISED, ("14521", "14522", "14523", "14524")),
+     Status.IN_IMPLEMENTATION, ("14521", "14522", "14523", "14524")),
     (5, "thesis", "Weiche Standortfaktoren entscheiden über den ländlichen Raum",
      "Kita-Plätze, Bahnanschluss und ein offenes Klima halten Fachkräfte eher in der Region als "
      "ein höheres Gehalt.",
-     Status.DISCUSSION, ("14625", "14626", "14627")),
+     Status.ACCEPTED, ("14625", "14626", "14627")),
     (6, "recommendation", "Transferprojekte mit kleinen Betrieben vereinfachen",
      "Anträge für gemeinsame Forschungsprojekte von Hochschulen und KMU sollen kürzer werden; "
      "kleine Projekte bis 50.000 Euro mit einer Skizze von zwei Seiten.",
-     Status.PRIORITISED, ()),
+     Status.IMPLEMENTED, ()),
     (6, "recommendation", "Testfelder für autonome Logistik in Industriegebieten",
      "Fahrerlose Transportsysteme zwischen benachbarten Betrieben eines Industriegebiets "
      "erproben, gemeinsam mit Forschungsinstituten.",
-     Status.ASSESSMENT, ("14612", "14713")),
+     Status.ACCEPTED, ("14612", "14713")),
+)  # fmt: skip
+
+# The second round, proposed in the last months and being prioritised now.
+SECOND_ROUND = (
+    (0, "Cybersicherheit in der Lieferkette gemeinsam prüfen",
+     "Zulieferer sollen eine Prüfung ihrer IT-Sicherheit einmal machen und mit mehreren Kunden "
+     "teilen können, statt für jeden Kunden einen eigenen Fragebogen auszufüllen.",
+     ("14511", "14612")),
+    (4, "Anerkennungslotsen für Fachkräfte aus dem Ausland",
+     "Ein Lotse je Landkreis begleitet Betriebe und Fachkräfte durch die Anerkennung "
+     "ausländischer Abschlüsse und hält Kontakt zu den zuständigen Stellen.",
+     ("14625", "14626", "14627")),
+    (3, "Energie im Gewerbegebiet gemeinsam erzeugen und nutzen",
+     "Betriebe eines Gewerbegebiets erzeugen und speichern Strom gemeinsam; die Abwärme des "
+     "einen heizt die Hallen des anderen.",
+     ("14521", "14729")),
+    (6, "Reallabore für die Kreislaufwirtschaft",
+     "Hersteller, Entsorger und Forschung erproben in einer Region, wie Bauteile aus alten "
+     "Maschinen aufbereitet und wieder eingesetzt werden.",
+     ()),
 )  # fmt: skip
 
 BOARD_THESES = (
@@ -186,25 +221,241 @@ BOARD_THESES = (
      "als Bestandteil von Tarifverträgen."),
 )  # fmt: skip
 
-COMMENTS = (
-    "Das sehen wir in unserem Betrieb genauso. Ohne Unterstützung von außen schaffen wir das "
-    "neben dem Tagesgeschäft nicht.",
-    "Wichtig wäre, dass die Anlaufstellen nicht nur beraten, sondern auch Kontakte zu "
-    "Umsetzungspartnern vermitteln.",
-    "Bei uns im Erzgebirge hat ein ähnliches Modell schon gut funktioniert – die Erfahrungen "
-    "sollten einfließen.",
-    "Wer soll das dauerhaft bezahlen? Projekte, die nach drei Jahren enden, helfen wenig.",
-    "Wir würden uns als FabLab gern beteiligen. Wir haben freie Kapazitäten unter der Woche.",
-    "Für Betriebe unter 20 Beschäftigten muss das Verfahren deutlich einfacher sein.",
-    "Die Hochschulen sind offen dafür, brauchen aber Ansprechpartner in den Betrieben.",
-    "Gute Idee, aber bitte die bestehenden Netzwerke einbinden statt neue Strukturen aufzubauen.",
-)
-REPLIES = (
-    "Danke für den Hinweis – können Sie kurz beschreiben, was dort gut funktioniert hat?",
-    "Das ist ein berechtigter Einwand. Eine Verstetigung über die Kammern wäre denkbar.",
-    "Da stimme ich zu, die Netzwerke kennen die Betriebe am besten.",
-    "Gern, wir melden uns beim Projektbüro.",
-)
+# The discussions, per recommendation: (speaker, text, replies). Speakers: "A" the author of
+# the recommendation, "O" the project office, "X", "Y", "Z" three other participants (chosen
+# per discussion). Replies answer the comment they belong to.
+Thread = tuple[str, str, tuple[Any, ...]]
+THREADS: dict[str, tuple[Thread, ...]] = {
+    "Digitalisierungslotsen für kleine Zulieferbetriebe": (
+        ("X", "Wir sind ein Drehteile-Zulieferer mit 35 Leuten im Erzgebirge. Genau so jemanden "
+         "hätten wir gebraucht, als wir die erste Maschine ans Netz gebracht haben.", (
+            ("A", "Danke, genau solche Fälle meinen wir. Was hätte Ihnen damals am meisten "
+             "geholfen: Beratung vor Ort oder Kontakte zu Anbietern?", (
+                ("X", "Beratung vor Ort. Anbieter kommen von selbst, aber jemand Neutrales, der "
+                 "mit uns den Bedarf aufschreibt, hat gefehlt.", ()),
+            )),
+        )),
+        ("Y", "Die Lotsen sollten bei Kammern oder Wirtschaftsförderungen sitzen, nicht bei "
+         "Beratungsfirmen, die danach etwas verkaufen wollen.", (
+            ("O", "Das nehmen wir so in die Arbeitsgruppe Digitalisierung mit.", ()),
+        )),
+    ),
+    "IT-Sicherheit als Teil der Industrie-4.0-Förderung": (
+        ("X", "Eine Basisprüfung ja, aber bitte nach einem festen Katalog. Sonst bezahlen wir "
+         "für jedes Förderprogramm eine andere Prüfung.", (
+            ("Y", "Ein Grundschutz-Check für kleine Betriebe wäre ein Anfang; manche Kammern "
+             "bieten so etwas schon an.", ()),
+        )),
+        ("Z", "Bei uns kam ein Angriff über den Fernwartungszugang eines Maschinenlieferanten. "
+         "Das muss die Prüfung unbedingt abdecken.", ()),
+    ),
+    "Maschinenbau trifft Kreativwirtschaft: Cross-Innovation-Werkstätten": (
+        ("X", "Wir waren bei einer Werkstatt in Leipzig dabei. Zwei Designstudentinnen haben "
+         "unsere Bedienoberfläche in zwei Tagen verständlicher gemacht als wir in zwei Jahren.", (
+            ("A", "Das freut uns sehr. Dürfen wir Ihr Beispiel auf der Strategiekonferenz "
+             "erzählen?", (
+                ("X", "Gern, ich kläre das noch mit unserer Geschäftsführung.", ()),
+            )),
+        )),
+        ("Y", "Wer bezahlt die Kreativen für ihre Zeit? Unentgeltlich geht das nicht lange gut.",
+         ()),
+    ),
+    "FabLabs als offene Werkstätten für KMU öffnen": (
+        ("X", "Wir würden uns als FabLab gern beteiligen. Vormittags unter der Woche haben wir "
+         "freie Kapazitäten.", (
+            ("Y", "Gibt es eine Einweisung für die Geräte? Beim Lasercutter hätten wir "
+             "Bedenken wegen der Haftung.", (
+                ("X", "Ja, jede Nutzung setzt eine Einweisung voraus; die Haftung regelt unsere "
+                 "Nutzungsordnung.", ()),
+            )),
+        )),
+        ("Z", "Für Betriebe weit weg von Dresden und Chemnitz ist der Weg zu lang. Mobile "
+         "Angebote wären gut.", ()),
+    ),
+    "Weiterbildungsverbünde für Industrie 4.0": (
+        ("X", "Eine Berufsschule im Vogtland macht das schon mit drei Betrieben. Die "
+         "Erfahrungen sollten einfließen.", (
+            ("O", "Danke für den Hinweis, wir laden die Schule zur nächsten Arbeitsgruppe ein.",
+             ()),
+        )),
+        ("Y", "Entscheidend ist, dass die Freistellung der Beschäftigten mitfinanziert wird. "
+         "Sonst schicken kleine Betriebe niemanden.", ()),
+    ),
+    "Glasfaser in jedes Gewerbegebiet bis 2025": (
+        ("X", "Unser Gewerbegebiet in Mittelsachsen hat 16 Mbit/s. Fernwartung unserer Anlagen "
+         "ist so kaum möglich.", ()),
+        ("Y", "Der Ausbau scheitert oft an den letzten Metern auf dem eigenen Grundstück. Dafür "
+         "braucht es eine Lösung.", (
+            ("Z", "Stimmt, bei uns hat der Anschluss am Ende mehr gekostet als die Leitung bis "
+             "zum Tor.", ()),
+        )),
+    ),
+    "Wissen älterer Fachkräfte sichern": (
+        ("X", "Bei uns gehen in fünf Jahren acht von zwanzig Meistern in Rente. Mit Tandems "
+         "haben wir schon begonnen.", (
+            ("A", "Wie finden Sie im laufenden Betrieb die Zeit für die Tandems?", (
+                ("X", "Eine Stunde pro Woche steht fest im Schichtplan. Mehr geht im Moment "
+                 "nicht.", ()),
+            )),
+        )),
+        ("Y", "Digitale Anleitungen helfen nur, wenn jemand sie pflegt. Das gehört in eine "
+         "Stellenbeschreibung.", ()),
+    ),
+    "Ohne Weltoffenheit keine Fachkräfte aus dem Ausland": (
+        ("X", "Unsere Kollegen aus Polen und Vietnam bleiben, weil sie sich im Ort wohlfühlen, "
+         "nicht wegen des Gehalts.", ()),
+        ("Y", "Die These stimmt, aber die Betriebe können das Klima im Ort nur begrenzt "
+         "beeinflussen.", (
+            ("Z", "Sie können viel tun: Patenschaften, Hilfe bei Behördengängen, Sprachkurse in "
+             "der Arbeitszeit.", ()),
+        )),
+    ),
+    "Transferscouts an den Hochschulen": (
+        ("X", "Die Scouts sollten auch an die Hochschulen für angewandte Wissenschaften, nicht "
+         "nur an die Universitäten.", (
+            ("O", "Ja, die Empfehlung schließt sie ausdrücklich ein.", ()),
+        )),
+        ("Y", "Für einen kleinen Betrieb wäre ein fester Ansprechpartner je Region wichtiger als "
+         "ein Scout je Hochschule.", ()),
+    ),
+    "Regionale Anlaufstellen für Industrie 4.0 in jedem Landkreis": (
+        ("X", "Im Landkreis Bautzen gibt es bei der Wirtschaftsförderung schon eine halbe Stelle "
+         "dafür. Darauf sollte man aufbauen.", (
+            ("O", "Danke, genau solche Stellen suchen wir: bestehende, die sich erweitern "
+             "lassen.", ()),
+        )),
+        ("Y", "Wer soll das dauerhaft bezahlen? Projekte, die nach drei Jahren enden, helfen "
+         "wenig.", (
+            ("A", "Gedacht ist eine Finanzierung durch Land und Landkreis zu gleichen Teilen, "
+             "ohne Befristung.", (
+                ("Y", "Das wäre ein echter Fortschritt. Dann sollte es auch so in der Empfehlung "
+                 "stehen.", ()),
+            )),
+        )),
+    ),
+    "Datenräume sind für KMU wichtiger als eigene KI-Projekte": (
+        ("X", "Zustimmung. Unsere Kunden aus der Automobilindustrie verlangen ohnehin, dass wir "
+         "Daten mit ihnen austauschen.", ()),
+        ("Y", "Das eine schließt das andere nicht aus. Ohne eigene Daten gibt es auch nichts zu "
+         "teilen.", (
+            ("X", "Richtig, aber die Reihenfolge zählt: erst die eigenen Daten ordnen, dann über "
+             "KI nachdenken.", ()),
+        )),
+    ),
+    "Zuliefernetzwerke für gemeinsame Angebote": (
+        ("X", "Regionale Netzwerke zeigen, dass es geht: Gemeinsam bieten die Betriebe ganze "
+         "Baugruppen statt Einzelteile an.", ()),
+        ("Y", "Das Schwierigste ist die Haftung: Wer steht gegenüber dem Kunden gerade, wenn "
+         "ein Partner ausfällt?", (
+            ("A", "Darum schlagen wir eine Vorlage für Konsortialverträge vor, die die Kammern "
+             "prüfen.", ()),
+        )),
+    ),
+    "Kreativgutscheine für Produktentwicklung": (
+        ("X", "Als Designbüro sehen wir oft, dass Betriebe den ersten Schritt scheuen. Ein "
+         "Gutschein senkt die Hürde.", ()),
+        ("Y", "Bitte den Eigenanteil nicht zu hoch ansetzen, sonst nutzen es wieder nur die "
+         "Großen.", ()),
+    ),
+    "Überbetriebliche Ausbildungswerkstätten für Mechatronik": (
+        ("X", "Im Erzgebirgskreis würden wir sofort zwei Auszubildende schicken, wenn die "
+         "Werkstatt erreichbar ist.", (
+            ("A", "Welche Entfernung wäre für Ihre Auszubildenden noch machbar?", (
+                ("X", "Mit dem Bus höchstens 45 Minuten. Sonst sind die Jugendlichen nach der "
+                 "Probezeit weg.", ()),
+            )),
+        )),
+        ("Y", "Die Berufsschulzentren haben oft ungenutzte Werkstatträume. Warum nicht dort?",
+         ()),
+    ),
+    "Die duale Ausbildung allein reicht für Industrie 4.0 nicht mehr": (
+        ("X", "Einige Ausbildungsordnungen wurden schon modernisiert. Das Problem ist eher die "
+         "Umsetzung in den Betrieben.", ()),
+        ("Y", "Ein Anspruch auf Weiterbildung ohne Finanzierung bleibt Papier.", (
+            ("Z", "Deshalb gehören Weiterbildungszeiten in die Tarifverträge.", ()),
+        )),
+    ),
+    "Gewerbeflächen an der Schiene entwickeln": (
+        ("X", "Gleisanschlüsse werden eher stillgelegt als neu gebaut. Ohne Förderung für "
+         "Anschlussgleise wird das nichts.", ()),
+        ("Y", "In der Lausitz gibt es alte Flächen mit Gleis. Die sollten zuerst geprüft "
+         "werden.", ()),
+    ),
+    "Betriebsnachfolge früh begleiten": (
+        ("X", "Ich bin 61 und suche seit drei Jahren eine Nachfolge für meinen Betrieb. Eine "
+         "Begleitung ab 55 wäre richtig gewesen.", (
+            ("O", "Danke, dass Sie das teilen. Wir bringen Sie mit der Nachfolgeberatung Ihrer "
+             "Kammer zusammen.", ()),
+        )),
+        ("Y", "Auch eine Übernahme durch die Belegschaft sollte als Nachfolge beraten werden.",
+         ()),
+    ),
+    "Weiche Standortfaktoren entscheiden über den ländlichen Raum": (
+        ("X", "Unsere Ingenieurin ist zurück ins Vogtland gezogen, weil es dort einen Kita-Platz "
+         "gab. So einfach ist das manchmal.", ()),
+        ("Y", "Ohne gute Bezahlung helfen auch Kitas nicht. Beides gehört zusammen.", ()),
+    ),
+    "Transferprojekte mit kleinen Betrieben vereinfachen": (
+        ("X", "Zwei Seiten Skizze wären ein Traum. Unser letzter Antrag hatte 60 Seiten und zehn "
+         "Monate Bearbeitungszeit.", (
+            ("Y", "Aus Sicht der Hochschule: Kurze Projekte brauchen auch eine kurze Bewilligung, "
+             "sonst ist der Betrieb wieder weg.", ()),
+        )),
+    ),
+    "Testfelder für autonome Logistik in Industriegebieten": (
+        ("X", "Wer haftet, wenn ein fahrerloses Fahrzeug auf öffentlicher Straße zwischen zwei "
+         "Betrieben unterwegs ist?", (
+            ("O", "Das klären wir mit dem Verkehrsministerium, bevor ein Testfeld ausgewählt "
+             "wird.", ()),
+        )),
+    ),
+    "Cybersicherheit in der Lieferkette gemeinsam prüfen": (
+        ("X", "Wir füllen jedes Jahr sechs verschiedene Fragebögen aus, die alle dasselbe "
+         "fragen. Eine gemeinsame Prüfung spart uns Wochen.", (
+            ("A", "Genau darum geht es. Welche Kunden verlangen bei Ihnen die Fragebögen?", (
+                ("X", "Vor allem Automobil- und Medizintechnikkunden.", ()),
+            )),
+        )),
+    ),
+    "Anerkennungslotsen für Fachkräfte aus dem Ausland": (
+        ("X", "Bei uns hat die Anerkennung eines Schweißers aus der Ukraine ein Jahr gedauert. "
+         "Ein Lotse hätte viel Zeit gespart.", ()),
+        ("Y", "Die Lotsen sollten auch die Familien im Blick haben: Wohnung, Kita, Schule.", ()),
+    ),
+    "Energie im Gewerbegebiet gemeinsam erzeugen und nutzen": (
+        ("X", "Unsere Härterei hat viel Abwärme, die wir nicht nutzen. Der Nachbar heizt mit "
+         "Gas.", (
+            ("Y", "Dafür braucht es ein Wärmenetz im Gebiet. Wer soll das betreiben?", (
+                ("X", "Zum Beispiel die Stadtwerke, mit den Betrieben als Anteilseignern.", ()),
+            )),
+        )),
+    ),
+    "Reallabore für die Kreislaufwirtschaft": (
+        ("X", "Aufbereitete Bauteile brauchen eine Gewährleistung, sonst setzt sie niemand "
+         "ein.", ()),
+    ),
+    "Die Förderung sollte Kooperationen statt Einzelbetriebe bevorzugen": (
+        ("O", "Für die Sitzung im Februar bereiten wir Zahlen zu bisherigen Verbundvorhaben "
+         "vor.", ()),
+    ),
+}  # fmt: skip
+
+# The project office's answers to the ZukunftsWerkstatt's first round (the StrategieWerkstatt's
+# are in STRATEGY_RECOMMENDATIONS).
+ANSWERS = {
+    "Regionale Anlaufstellen für Industrie 4.0 in jedem Landkreis":
+        "Vielen Dank für die Empfehlung. Das Projektbüro hat sie mit den Wirtschaftsförderungen "
+        "der Landkreise besprochen; drei Landkreise beginnen mit einer Pilotphase.",
+    "Gewerbeflächen an der Schiene entwickeln":
+        "Wird nicht weiterverfolgt: Die Prüfung hat gezeigt, dass geeignete Flächen mit "
+        "Gleisanschluss in den genannten Landkreisen fehlen. Das Thema geht an die "
+        "Landesentwicklungsplanung.",
+    "Transferprojekte mit kleinen Betrieben vereinfachen":
+        "Umgesetzt: Seit 2021 gibt es ein vereinfachtes Verfahren mit Projektskizze für kleine "
+        "Transferprojekte.",
+}  # fmt: skip
+RUDE = "Das ist doch wieder nur Papier für die Schublade, typisch Ministerium!!!"
+ADVERT = "Wir bieten genau diese Prüfungen an, zum Festpreis und in einer Woche. Schreiben Sie uns!"
 
 
 def _participants(rng: random.Random) -> list[Any]:
@@ -264,6 +515,16 @@ def _fields(process: Process) -> list[ActionField]:
     ]
 
 
+def _phases(process: Process, spec: tuple[Any, ...]) -> list[Phase]:
+    return [
+        Phase.objects.create(
+            process=process, order=i, name=name, description=text, start_date=start,
+            end_date=end, visibility=visibility, **allowed,
+        )
+        for i, (name, text, start, end, allowed, visibility) in enumerate(spec)
+    ]  # fmt: skip
+
+
 def _recommendation(
     process: Process,
     phase: Phase | None,
@@ -298,7 +559,91 @@ def _recommendation(
         rec.sectors.add(*sectors)
     Recommendation.objects.filter(pk=rec.pk).update(created=created, modified=created)
     rec.history.update(history_date=created)  # type: ignore[attr-defined]
+    rec.created = rec.modified = created  # the row's dates, not the moment of the save
     return rec
+
+
+def _log(
+    process: Process, actor: Any, kind: str, when: datetime.datetime, **fields: Any
+) -> ModerationAction:
+    rec, comment = fields.get("recommendation"), fields.get("comment")
+    target = comment.text if comment is not None else (rec.title if rec is not None else "")
+    action = ModerationAction.objects.create(
+        process=process, actor=actor, kind=kind, target_label=target[:200], **fields
+    )
+    ModerationAction.objects.filter(pk=action.pk).update(created=when)
+    return action
+
+
+class _Discussion:
+    """Writes the discussions of one process: comments dated after their recommendation (and
+    after their parent), before `until` and never in the future; reactions a little later."""
+
+    def __init__(self, people: list[Any], office: Any, rng: random.Random) -> None:
+        self.people, self.office, self.rng = people, office, rng
+        self.now = timezone.now() - datetime.timedelta(hours=1)
+        self.comments: dict[str, list[Comment]] = {}
+
+    def write(self, rec: Recommendation, until: datetime.datetime, days: int = 60) -> None:
+        threads = THREADS.get(rec.title, ())
+        if not threads:
+            return
+        others = [p for p in self.people if p.pk != rec.author_id]
+        cast = dict(zip("XYZ", self.rng.sample(others, 3), strict=True))
+        cast["A"] = rec.author or cast["Z"]
+        cast["O"] = self.office or cast["Z"]
+        flat: list[tuple[int, str, str]] = []  # (parent index or -1, speaker, text), in order
+
+        def walk(nodes: tuple[Any, ...], parent: int) -> None:
+            for speaker, text, replies in nodes:
+                flat.append((parent, speaker, text))
+                walk(replies, len(flat) - 1)
+
+        walk(threads, -1)
+        start = rec.created + datetime.timedelta(hours=20)
+        end = min(until, self.now, rec.created + datetime.timedelta(days=days))
+        span = max((end - start).total_seconds(), 3600.0)
+        moments = sorted(self.rng.uniform(0, span) for _ in flat)
+        made: list[Comment] = []
+        for (parent, speaker, text), offset in zip(flat, moments, strict=True):
+            when = start + datetime.timedelta(seconds=offset)
+            comment = Comment.objects.create(
+                recommendation=rec,
+                parent=made[parent] if parent >= 0 else None,
+                author=cast[speaker],
+                text=text,
+            )
+            Comment.objects.filter(pk=comment.pk).update(created=when, modified=when)
+            comment.created = when
+            made.append(comment)
+            if parent < 0:
+                self.react(comment, min(end, self.now))
+        self.comments[rec.title] = made
+
+    def react(self, comment: Comment, until: datetime.datetime) -> None:
+        for reactor in self.rng.sample(self.people, k=self.rng.randint(0, 4)):
+            if reactor.pk == comment.author_id:
+                continue
+            reaction = CommentReaction.objects.create(
+                comment=comment,
+                user=reactor,
+                kind=self.rng.choice(["agree", "agree", "helpful", "disagree"]),
+            )
+            later = comment.created + datetime.timedelta(hours=self.rng.randint(1, 72))
+            when = max(min(until, later), comment.created)
+            CommentReaction.objects.filter(pk=reaction.pk).update(created=when)
+
+
+def _answer(
+    process: Process, rec: Recommendation, office: Any, when: datetime.datetime, answer: str = ""
+) -> None:
+    answer = answer or ANSWERS.get(rec.title, "")
+    if not answer:
+        return
+    Recommendation.objects.filter(pk=rec.pk).update(
+        answer=answer, answered_by=office, answered_at=when
+    )
+    _log(process, office, ModerationAction.Kind.ANSWER, when, recommendation=rec, reason=answer)
 
 
 def _strategy_werkstatt(people: list[Any], office: Any, rng: random.Random) -> Process:
@@ -319,35 +664,33 @@ def _strategy_werkstatt(people: list[Any], office: Any, rng: random.Random) -> P
             "nun die ZukunftsWerkstatt INDUSTRIE."
         ),
         organiser="Sächsisches Staatsministerium für Wirtschaft, Arbeit und Verkehr",
-        start_date=datetime.date(2015, 11, 1),
-        end_date=datetime.date(2018, 11, 30),
+        start_date=D(2015, 11, 1),
+        end_date=D(2018, 11, 30),
         status=Process.Status.COMPLETED,
         moderation=Process.Moderation.POST,
         is_public=True,
         open_to_join=False,
     )
-    phases = [
-        Phase.objects.create(process=process, order=i, name=name, description=text,
-                             start_date=start, end_date=end, allows_propose=propose,
-                             allows_comment=True)
-        for i, (name, text, start, end, propose) in enumerate((
-            ("Auftakt und Themenfindung",
-             "Industrie, Gewerkschaften, Kammern und Verbände bringen Themen ein.",
-             datetime.date(2015, 11, 1), datetime.date(2016, 6, 30), True),
-            ("Handlungsfelder vertiefen",
-             "Arbeitsgruppen je Handlungsfeld formulieren Handlungsempfehlungen.",
-             datetime.date(2016, 7, 1), datetime.date(2017, 3, 7), True),
-            ("Strategiekonferenz und Diskussion",
-             "Die Zwischenergebnisse werden auf der Strategiekonferenz in Leipzig vorgestellt "
-             "und diskutiert.",
-             datetime.date(2017, 3, 8), datetime.date(2018, 6, 30), False),
-            ("Leitlinien und Abschluss",
-             "Die Empfehlungen fließen in die industriepolitischen Leitlinien ein.",
-             datetime.date(2018, 7, 1), datetime.date(2018, 11, 30), False),
-        ))
-    ]  # fmt: skip
+    public = Phase.Visibility.PUBLIC
+    phases = _phases(process, (
+        ("Auftakt und Themenfindung",
+         "Industrie, Gewerkschaften, Kammern und Verbände bringen Themen ein.",
+         D(2015, 11, 1), D(2016, 6, 30), dict(allows_propose=True, allows_comment=True), public),
+        ("Handlungsfelder vertiefen",
+         "Arbeitsgruppen je Handlungsfeld formulieren Handlungsempfehlungen.",
+         D(2016, 7, 1), D(2017, 3, 7), dict(allows_propose=True, allows_comment=True), public),
+        ("Strategiekonferenz und Diskussion",
+         "Die Zwischenergebnisse werden auf der Strategiekonferenz in Leipzig vorgestellt und "
+         "diskutiert.",
+         D(2017, 3, 8), D(2018, 6, 30), dict(allows_comment=True), public),
+        ("Leitlinien und Abschluss",
+         "Die Empfehlungen fließen in die industriepolitischen Leitlinien ein.",
+         D(2018, 7, 1), D(2018, 11, 30), dict(allows_comment=True), public),
+    ))  # fmt: skip
     fields = _fields(process)
     regions = {r.code: r for r in Region.objects.all()}
+    talk = _Discussion(people, office, rng)
+    close = _aware(D(2018, 11, 30), 18)
     for i, (field, kind, title, text, status, answer, codes) in enumerate(STRATEGY_RECOMMENDATIONS):
         phase = phases[i % 2]
         created = _aware(phase.start_date + datetime.timedelta(days=20 + 13 * i))
@@ -355,23 +698,22 @@ def _strategy_werkstatt(people: list[Any], office: Any, rng: random.Random) -> P
             process, phase, people[i % len(people)], fields[field], kind, title, text, status,
             [regions[c] for c in codes if c in regions], [], created,
         )  # fmt: skip
-        if answer:
-            Recommendation.objects.filter(pk=rec.pk).update(
-                answer=answer, answered_by=office, answered_at=_aware(datetime.date(2018, 10, 15))
-            )
-        for j in range(rng.randint(0, 2)):
-            comment = Comment.objects.create(
-                recommendation=rec, author=rng.choice(people), text=rng.choice(COMMENTS)
-            )
-            Comment.objects.filter(pk=comment.pk).update(
-                created=created + datetime.timedelta(days=3 + j)
-            )
+        talk.write(rec, close, days=120)
+        _answer(process, rec, office, _aware(D(2018, 10, 15)), answer)
+    for user in people:
+        SpaceRole.objects.get_or_create(user=user, space=process.space, role=SpaceRole.Role.MEMBER)
     return process
 
 
 def _zukunfts_werkstatt(people: list[Any], accounts: dict[str, Any], rng: random.Random) -> Process:
     today = timezone.localdate()
     board = Space.objects.filter(slug=BOARD_SPACE[0]).first()
+    # The second round runs around today: new topics until six weeks ago, the prioritisation
+    # now, the implementation concepts after it.
+    round_two = today - datetime.timedelta(days=150)
+    prioritise = today - datetime.timedelta(days=45)
+    concepts = today + datetime.timedelta(days=76)
+    end = today + datetime.timedelta(days=240)
     process = Process.objects.create(
         space=_space(*PROCESS_SPACE),
         board_space=board,
@@ -386,172 +728,173 @@ def _zukunfts_werkstatt(people: list[Any], accounts: dict[str, Any], rng: random
             "die regionalen Gegebenheiten, priorisiert sie, erarbeitet Umsetzungskonzepte und "
             "begleitet die weitere Entwicklung.\n\nEingeladen ist, wer Themen oder kontroverse "
             "Thesen einbringen und diskutieren möchte. Das Projektbüro in Dresden hat im "
-            "November 2018 die Arbeit aufgenommen."
+            "November 2018 die Arbeit aufgenommen. Nach den ersten zwei Jahren begleitet die "
+            "ZukunftsWerkstatt die Umsetzung; in einer zweiten Runde werden neue Themen geprüft "
+            "und priorisiert."
         ),
         organiser="Sächsisches Staatsministerium für Wirtschaft, Arbeit und Verkehr; "
         "Projektbüro: VDI/VDE Innovation + Technik GmbH, Dresden",
-        start_date=datetime.date(2018, 11, 1),
-        end_date=today + datetime.timedelta(days=700),
+        start_date=D(2018, 11, 1),
+        end_date=end,
         status=Process.Status.ACTIVE,
         moderation=Process.Moderation.PRE,
         is_public=True,
         open_to_join=True,
     )
-    # The prioritisation phase runs today; the ones before end yesterday, the ones after follow.
-    prioritise_start = today - datetime.timedelta(days=45)
-    board_start = prioritise_start - datetime.timedelta(days=120)
-    fit_start = board_start - datetime.timedelta(days=400)
-    spec = (
+    public, members = Phase.Visibility.PUBLIC, Phase.Visibility.MEMBERS
+    phases = _phases(process, (
         ("Themen und kontroverse Thesen einbringen",
          "Akteure bringen Themen und kontroverse Thesen ein und diskutieren die Empfehlungen der "
          "StrategieWerkstatt.",
-         datetime.date(2018, 11, 1), fit_start - datetime.timedelta(days=1),
-         dict(allows_propose=True, allows_comment=True), Phase.Visibility.PUBLIC),
+         D(2018, 11, 1), D(2019, 3, 31), dict(allows_propose=True, allows_comment=True), public),
         ("Passfähigkeit prüfen",
          "Die Empfehlungen werden auf ihre Passfähigkeit für die Regionen und Landkreise geprüft.",
-         fit_start, board_start - datetime.timedelta(days=1),
-         dict(allows_comment=True, allows_rate=True, allows_propose=True), Phase.Visibility.PUBLIC),
+         D(2019, 4, 1), D(2019, 12, 15),
+         dict(allows_propose=True, allows_comment=True, allows_rate=True), public),
         ("Vorauswahl im Begleitgremium",
          "Das Begleitgremium sichtet die Ergebnisse und bringt eigene Thesen ein.",
-         board_start, prioritise_start - datetime.timedelta(days=1),
-         dict(allows_propose=True, allows_comment=True), Phase.Visibility.BOARD),
+         D(2020, 1, 6), D(2020, 2, 28), dict(allows_propose=True, allows_comment=True),
+         Phase.Visibility.BOARD),
         ("Priorisieren",
          "Welche Empfehlungen zuerst? Die Beteiligten priorisieren die geprüften Empfehlungen.",
-         prioritise_start, today + datetime.timedelta(days=75),
-         dict(allows_prioritise=True, allows_rate=True, allows_comment=True, allows_propose=True),
-         Phase.Visibility.PUBLIC),
+         D(2020, 3, 2), D(2020, 5, 31),
+         dict(allows_prioritise=True, allows_rate=True, allows_comment=True), public),
         ("Umsetzungskonzepte erarbeiten",
          "Für die priorisierten Empfehlungen entstehen Umsetzungskonzepte mit Verantwortlichen, "
          "Meilensteinen und Budget.",
-         today + datetime.timedelta(days=76), today + datetime.timedelta(days=300),
-         dict(allows_comment=True), Phase.Visibility.MEMBERS),
+         D(2020, 6, 1), D(2020, 10, 31), dict(allows_comment=True), members),
         ("Umsetzung begleiten",
-         "Die Umsetzung wird öffentlich dokumentiert.",
-         today + datetime.timedelta(days=301), today + datetime.timedelta(days=700),
-         dict(), Phase.Visibility.PUBLIC),
-    )  # fmt: skip
-    phases = [
-        Phase.objects.create(
-            process=process, order=i, name=name, description=text, start_date=start,
-            end_date=end, visibility=visibility, **allowed,
-        )
-        for i, (name, text, start, end, allowed, visibility) in enumerate(spec)
-    ]  # fmt: skip
+         "Die Umsetzung wird öffentlich dokumentiert und diskutiert.",
+         D(2020, 11, 1), round_two - datetime.timedelta(days=1), dict(allows_comment=True),
+         public),
+        ("Zweite Runde: neue Themen einbringen",
+         "Neue Themen und Empfehlungen für die nächsten Jahre.",
+         round_two, prioritise - datetime.timedelta(days=1),
+         dict(allows_propose=True, allows_comment=True), public),
+        ("Zweite Runde: prüfen und priorisieren",
+         "Die neuen und die noch offenen Empfehlungen werden geprüft und priorisiert.",
+         prioritise, concepts - datetime.timedelta(days=1),
+         dict(allows_prioritise=True, allows_rate=True, allows_comment=True, allows_propose=True),
+         public),
+        ("Zweite Runde: Umsetzungskonzepte",
+         "Für die neuen Prioritäten entstehen Umsetzungskonzepte.",
+         concepts, end, dict(allows_comment=True), members),
+    ))  # fmt: skip
     fields = _fields(process)
     regions = {r.code: r for r in Region.objects.all()}
     sectors = list(Sector.objects.filter(code__in=["25", "28", "29", "62", "72", "85"]))
     office = accounts.get("prozess")
-    authors = [accounts.get("mitglied"), accounts.get("firma"), *people]
-    authors = [a for a in authors if a is not None]
+    authors = [a for a in (accounts.get("mitglied"), accounts.get("firma"), *people) if a]
+    talk = _Discussion(people, office, rng)
+    now = timezone.now()
+
+    def in_phase(phase: Phase, day: int) -> datetime.datetime:
+        return _aware(min(phase.start_date + datetime.timedelta(days=day), phase.end_date))
+
     recs = []
     for i, (field, kind, title, text, status, codes) in enumerate(FUTURE_RECOMMENDATIONS):
         phase = phases[0] if i % 3 else phases[1]
-        created = _aware(phase.start_date + datetime.timedelta(days=10 + 17 * i))
+        tags = rng.sample(sectors, k=min(len(sectors), rng.randint(0, 2)))
         rec = _recommendation(
             process, phase, authors[i % len(authors)], fields[field], kind, title, text, status,
-            [regions[c] for c in codes if c in regions],
-            rng.sample(sectors, k=min(len(sectors), rng.randint(0, 2))), created,
+            [regions[c] for c in codes if c in regions], tags, in_phase(phase, 10 + 9 * i),
         )  # fmt: skip
+        talk.write(rec, _aware(phases[5].end_date))
         recs.append(rec)
     board_member = accounts.get("gremium")
-    for field, title, text in BOARD_THESES:
-        recs.append(
-            _recommendation(
-                process, phases[2], board_member, fields[field], "thesis", title, text,
-                Status.DISCUSSION, [], [], _aware(board_start + datetime.timedelta(days=14)),
-            )
+    for n, (field, title, text) in enumerate(BOARD_THESES):
+        rec = _recommendation(
+            process, phases[2], board_member, fields[field], "thesis", title, text,
+            Status.DISCUSSION, [], [], in_phase(phases[2], 7 + 10 * n),
         )  # fmt: skip
+        talk.write(rec, _aware(phases[2].end_date), days=30)
+    # The prioritisation of 2020 and its outcome, in the audit trail.
+    decided = _aware(phases[3].end_date, 16)
+    for rec in recs:
+        if rec.kind == Recommendation.Kind.RECOMMENDATION:
+            outcome = Status.DECLINED if rec.status == Status.DECLINED else Status.PRIORITISED
+            _log(
+                process, office, ModerationAction.Kind.CHANGE_STATUS, decided, recommendation=rec,
+                details={"from": "assessment", "to": outcome},
+            )  # fmt: skip
+        _answer(process, rec, office, decided + datetime.timedelta(days=14))
+    # The second round, pre-moderated: published a day after it came in.
+    for n, (field, title, text, codes) in enumerate(SECOND_ROUND):
+        created = in_phase(phases[6], 12 + 20 * n)
+        rec = _recommendation(
+            process, phases[6], authors[(n + 3) % len(authors)], fields[field],
+            "recommendation", title, text, Status.ASSESSMENT,
+            [regions[c] for c in codes if c in regions], [], created,
+        )  # fmt: skip
+        _log(
+            process, office, ModerationAction.Kind.APPROVE,
+            min(created + datetime.timedelta(days=1), now), recommendation=rec,
+        )  # fmt: skip
+        talk.write(rec, now, days=40)
+        recs.append(rec)
     # A fresh contribution waiting for pre-moderation.
     _recommendation(
-        process, phases[3], accounts.get("mitglied"), fields[6], "recommendation",
+        process, phases[7], accounts.get("mitglied"), fields[6], "recommendation",
         "Offene Werkstatttage an Berufsschulen",
         "Berufsschulen öffnen ihre Werkstätten an Samstagen für Schülerinnen, Schüler und "
         "Eltern, gemeinsam mit Betrieben der Region.",
-        Status.SUBMITTED, [], [], timezone.now() - datetime.timedelta(hours=5),
+        Status.SUBMITTED, [], [], now - datetime.timedelta(hours=5),
         moderation_state=Recommendation.ModerationState.PENDING,
     )  # fmt: skip
-    # Discussions with replies and reactions.
-    for rec in recs[:9]:
-        base = rec.created if isinstance(rec.created, datetime.datetime) else timezone.now()
-        roots = []
-        for j in range(rng.randint(1, 3)):
-            comment = Comment.objects.create(
-                recommendation=rec, author=rng.choice(people), text=rng.choice(COMMENTS)
-            )
-            Comment.objects.filter(pk=comment.pk).update(
-                created=base + datetime.timedelta(days=2 + j)
-            )
-            roots.append(comment)
-            for reactor in rng.sample(people, k=rng.randint(0, 4)):
-                if reactor.pk != comment.author_id:
-                    CommentReaction.objects.get_or_create(
-                        comment=comment,
-                        user=reactor,
-                        defaults={"kind": rng.choice(["agree", "agree", "helpful", "disagree"])},
-                    )
-        if roots and rng.random() < 0.7:
-            reply = Comment.objects.create(
-                recommendation=rec,
-                parent=roots[0],
-                author=rec.author or rng.choice(people),
-                text=rng.choice(REPLIES),
-            )
-            Comment.objects.filter(pk=reply.pk).update(created=base + datetime.timedelta(days=6))
-    # The office answers, the status changes, a report and a hidden comment: all in the trail.
-    first = recs[0]
-    answer = (
-        "Vielen Dank für die Empfehlung. Das Projektbüro hat sie mit den Wirtschaftsförderungen "
-        "der Landkreise besprochen; drei Landkreise haben Interesse an einer Pilotphase."
-    )
-    Recommendation.objects.filter(pk=first.pk).update(
-        answer=answer, answered_by=office, answered_at=timezone.now() - datetime.timedelta(days=9)
-    )
-    for rec, kind, details in (
-        (first, ModerationAction.Kind.ANSWER, {}),
-        (first, ModerationAction.Kind.CHANGE_STATUS, {"from": "assessment", "to": "prioritised"}),
-    ):
-        ModerationAction.objects.create(
-            process=process, actor=office, kind=kind, recommendation=rec,
-            target_label=rec.title, reason=answer if kind == "answer" else "", details=details,
-        )  # fmt: skip
-    rude = Comment.objects.create(
-        recommendation=recs[2],
-        author=people[-1],
-        text="Das ist doch wieder nur Papier für die Schublade, typisch Ministerium!!!",
-    )
+    _moderation(process, recs, people, office, talk)
+    for user in people:
+        SpaceRole.objects.get_or_create(user=user, space=process.space, role=SpaceRole.Role.MEMBER)
+    return process
+
+
+def _moderation(
+    process: Process, recs: list[Recommendation], people: list[Any], office: Any, talk: _Discussion
+) -> None:
+    """A rude comment, reported and hidden; an advert in a current discussion, reported and
+    still open."""
+    networks = recs[2]
+    first = talk.comments[networks.title][0]
+    when = first.created + datetime.timedelta(days=2)
+    rude = Comment.objects.create(recommendation=networks, author=people[-1], text=RUDE)
+    Comment.objects.filter(pk=rude.pk).update(created=when, modified=when)
     report = Report.objects.create(
         process=process,
-        recommendation=recs[2],
+        recommendation=networks,
         comment=rude,
         reporter=people[0],
         reason=Report.Reason.OFFENSIVE,
         text="Unsachlich.",
         state=Report.State.RESOLVED,
-        handled_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    hidden_at = when + datetime.timedelta(days=1)
+    Report.objects.filter(pk=report.pk).update(
+        created=when + datetime.timedelta(hours=3), handled_at=hidden_at
     )
     reason = "Bitte bleiben Sie sachlich und begründen Sie Kritik (Netiquette, Punkt 2)."
     Comment.objects.filter(pk=rude.pk).update(
-        is_hidden=True,
-        hidden_reason=reason,
-        hidden_by=office,
-        hidden_at=timezone.now() - datetime.timedelta(days=2),
+        is_hidden=True, hidden_reason=reason, hidden_by=office, hidden_at=hidden_at
     )
-    ModerationAction.objects.create(
-        process=process, actor=office, kind=ModerationAction.Kind.HIDE_COMMENT,
-        recommendation=recs[2], comment=rude, report=report, target_label=rude.text[:200],
-        reason=reason,
+    _log(
+        process, office, ModerationAction.Kind.HIDE_COMMENT, hidden_at, recommendation=networks,
+        comment=rude, report=report, reason=reason,
     )  # fmt: skip
-    Report.objects.create(
+    security = next(r for r in recs if r.title == SECOND_ROUND[0][1])
+    last = max(c.created for c in talk.comments[security.title])
+    now = timezone.now() - datetime.timedelta(hours=2)
+    when = min(last + datetime.timedelta(days=1), now)
+    advert = Comment.objects.create(recommendation=security, author=people[-2], text=ADVERT)
+    Comment.objects.filter(pk=advert.pk).update(created=when, modified=when)
+    open_report = Report.objects.create(
         process=process,
-        recommendation=recs[5],
+        recommendation=security,
+        comment=advert,
         reporter=people[1],
-        reason=Report.Reason.OFF_TOPIC,
-        text="Gehört eher ins Handlungsfeld Aus- und Weiterbildung.",
+        reason=Report.Reason.SPAM,
+        text="Werbung für das eigene Beratungsangebot.",
     )
-    # Roles: members of the process (the demo accounts get theirs from network.demo).
-    for user in people:
-        SpaceRole.objects.get_or_create(user=user, space=process.space, role=SpaceRole.Role.MEMBER)
-    return process
+    Report.objects.filter(pk=open_report.pk).update(
+        created=min(when + datetime.timedelta(hours=6), now)
+    )
 
 
 def build_demo(seed: int, report: Report_) -> None:
@@ -562,7 +905,7 @@ def build_demo(seed: int, report: Report_) -> None:
     accounts = {
         local: _user(local) for local in ("prozess", "mitglied", "firma", "gremium", "moderation")
     }
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred():
         people = _participants(rng)
         office = accounts.get("prozess")
         old = _strategy_werkstatt(people, office, rng)
@@ -571,10 +914,15 @@ def build_demo(seed: int, report: Report_) -> None:
                 user=office, space=old.space, role=SpaceRole.Role.MODERATOR
             )
         new = _zukunfts_werkstatt(people, accounts, rng)
+    # The search terms, as the network's: left out when its index was (`--no-index`, tests).
+    indexed = SearchTerm.objects.exists()
+    if indexed:
+        search.index_recommendations(Recommendation.objects.filter(process__in=[old, new]))
     report(
         f"Strategy workshops: {old.title} ({old.recommendations.count()} recommendations), "
         f"{new.title} ({new.recommendations.count()} recommendations and theses, "
-        f"{Comment.objects.filter(recommendation__process=new).count()} comments)."
+        f"{Comment.objects.filter(recommendation__process__in=[old, new]).count()} comments)"
+        + ("." if indexed else "; not indexed for the search, as the network.")
     )
 
 

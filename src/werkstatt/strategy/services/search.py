@@ -11,7 +11,9 @@ match. So "Gewerbeflaechen" finds "Gewerbeflächen", on SQLite and PostgreSQL al
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -80,8 +82,22 @@ def matching(qs: QuerySet[Recommendation], query: str) -> QuerySet[Recommendatio
     return qs
 
 
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Save recommendations without indexing each (the caller indexes them in one go, or
+    leaves it to reindex_all, as the demo does for tests)."""
+    _deferred.on = True
+    try:
+        yield
+    finally:
+        _deferred.on = False
+
+
 def _saved(sender: Any, instance: Recommendation, update_fields: Any = None, **kwargs: Any):
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or getattr(_deferred, "on", False):
         return
     if update_fields is not None and not {"title", "text"} & set(update_fields):
         return
