@@ -22,7 +22,8 @@ def check_monitoring() -> None:
 
     concepts = ImplementationConcept.objects.select_related("recommendation__process")
     assert concepts.count() >= 3
-    assert {c.recommendation.process.status for c in concepts} == {"completed"}
+    # Both demo processes: the completed StrategieWerkstatt and the ZukunftsWerkstatt.
+    assert {c.recommendation.process.status for c in concepts} == {"completed", "active"}
     assert all(c.responsibilities.filter(role="lead").exists() for c in concepts)
     assert ProgressUpdate.objects.exists()
     statuses = set(

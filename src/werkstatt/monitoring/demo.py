@@ -1,9 +1,12 @@
-"""Demo data of the monitoring: the implementation of the completed StrategieWerkstatt.
+"""Demo data of the monitoring: the implementation of both demo processes.
 
-Runs after strategy's demo (`werkstatt demo`). The completed demo process gets implementation
-concepts for about two thirds of its published recommendations: lead and partner organisations
-from the demo network (public bodies, chambers, associations, research), a budget, results made
-of parts, milestones and progress reports from 2019 until now. Reproducible for a seed.
+Runs after strategy's demo (`werkstatt demo`). The completed StrategieWerkstatt gets
+implementation concepts for about four fifths of its published recommendations, from 2019 on;
+the ZukunftsWerkstatt INDUSTRIE, whose job is writing them, for the recommendations its first
+round put into implementation, from the second half of 2020 on. Each has lead and partner
+organisations from the demo network (public bodies, chambers, associations, research), a
+budget, results made of parts, milestones and progress reports until now; nothing is dated in
+the future except the milestones still due. Reproducible for a seed.
 """
 
 from __future__ import annotations
@@ -87,10 +90,13 @@ def _theme(rec: Recommendation) -> str:
 
 
 def demo_processes():
-    """The completed demo process (strategy's demo), never a real one."""
-    from werkstatt.strategy.demo import STRATEGY_SLUG
+    """The demo processes (strategy's demo), never a real one."""
+    from werkstatt.strategy.demo import FUTURE_SLUG, STRATEGY_SLUG
 
-    return Process.objects.filter(slug=STRATEGY_SLUG, status=Process.Status.COMPLETED)
+    return Process.objects.filter(slug__in=[STRATEGY_SLUG, FUTURE_SLUG])
+
+
+IMPLEMENTING = (Recommendation.Status.IN_IMPLEMENTATION, Recommendation.Status.IMPLEMENTED)
 
 
 @transaction.atomic
@@ -112,11 +118,27 @@ def build_demo(seed: int, report: Report) -> None:
             .prefetch_related("action_fields")
             .order_by("pk")
         )
-        start = process.end_date or today
-        for rec in recs:
-            if rng.random() > 0.8:
-                continue
-            made += _concept(rng, rec, organisations, start, today)
+        if process.status == Process.Status.COMPLETED:
+            # The StrategieWerkstatt's recommendations were implemented after it ended.
+            start = process.end_date or today
+            for rec in recs:
+                if rng.random() > 0.8:
+                    continue
+                made += _concept(rng, rec, organisations, start, today)
+        else:
+            # The ZukunftsWerkstatt wrote concepts for what its first round prioritised.
+            start = datetime.date(2020, 6, 1)
+            for rec in recs:
+                if rec.status in IMPLEMENTING:
+                    completed = rec.status == Recommendation.Status.IMPLEMENTED
+                    made += _concept(
+                        rng,
+                        rec,
+                        organisations,
+                        start,
+                        today,
+                        status=Status.COMPLETED if completed else Status.IN_PROGRESS,
+                    )
     report(f"Monitoring: {made} implementation concepts.")
 
 
@@ -126,14 +148,22 @@ def _concept(
     organisations: list[Organisation],
     start: datetime.date,
     today: datetime.date,
+    status: str | None = None,
 ) -> int:
     title, parts = rng.choice(MEASURES[_theme(rec)])
-    status = rng.choices(
-        [Status.COMPLETED, Status.IN_PROGRESS, Status.PLANNED, Status.PAUSED],
-        weights=[3, 5, 1, 1],
-    )[0]
+    status = (
+        status
+        or rng.choices(
+            [Status.COMPLETED, Status.IN_PROGRESS, Status.PLANNED, Status.PAUSED],
+            weights=[3, 5, 1, 1],
+        )[0]
+    )
     begin = start + datetime.timedelta(days=rng.randint(30, 400))
     end = begin + datetime.timedelta(days=rng.randint(500, 1800))
+    if status == Status.COMPLETED:
+        # Completed: it ended before today, however long it was planned to take.
+        end = min(end, today - datetime.timedelta(days=rng.randint(30, 300)))
+        begin = min(begin, end - datetime.timedelta(days=300))
     concept = ImplementationConcept.objects.create(
         recommendation=rec,
         summary=f"{title}: Umsetzung der Empfehlung „{rec.title}“ mit den Partnern aus der Region.",
@@ -169,35 +199,20 @@ def _concept(
         progress=100 if status == Status.COMPLETED else rng.choice([0, 10, 30]),
         order=1,
     )
+    step = max(60, min(200, (end - begin).days // (len(parts) + 1)))
     for i, part in enumerate(parts):
-        due = begin + datetime.timedelta(days=200 * (i + 1))
-        reached = due + datetime.timedelta(days=rng.randint(-30, 90))
+        due = begin + datetime.timedelta(days=step * (i + 1))
+        reached = due + datetime.timedelta(days=rng.randint(-30, 60))
+        if status == Status.COMPLETED:
+            reached = min(reached, end)
         Milestone.objects.create(
             concept=concept,
             title=part,
             due_date=due,
             reached_date=reached if reached <= today and status != Status.PLANNED else None,
         )
-    date = begin
-    progress = 0
-    while date < min(today, end) and status != Status.PLANNED:
-        progress = min(100, progress + rng.randint(5, 25))
-        ProgressUpdate.objects.create(
-            concept=concept,
-            date=date,
-            text=rng.choice(
-                [
-                    "Auftaktveranstaltung mit den Partnern durchgeführt.",
-                    "Erste Betriebe haben sich beteiligt; Rückmeldungen sind positiv.",
-                    "Förderbescheid eingegangen, Ausschreibung läuft.",
-                    "Zwischenbericht im Begleitgremium vorgestellt.",
-                    "Verzögerung durch Lieferengpässe; Zeitplan angepasst.",
-                ]
-            ),
-            status=Status.IN_PROGRESS,
-            progress=progress,
-        )
-        date += datetime.timedelta(days=rng.randint(120, 300))
+    if status != Status.PLANNED:
+        _updates(rng, concept, begin, min(today, end), status)
     wanted = (
         Recommendation.Status.IMPLEMENTED
         if status == Status.COMPLETED
@@ -205,6 +220,52 @@ def _concept(
     )
     Recommendation.objects.filter(pk=rec.pk).update(status=wanted)
     return 1
+
+
+UPDATES = [
+    "Erste Betriebe haben sich beteiligt; die Rückmeldungen sind positiv.",
+    "Förderbescheid eingegangen, die Ausschreibung läuft.",
+    "Zwischenbericht im Begleitgremium vorgestellt.",
+    "Verzögerung durch Lieferengpässe; der Zeitplan ist angepasst.",
+    "Zwei weitere Partner aus der Region sind dazugekommen.",
+    "Die Hälfte der geplanten Termine hat stattgefunden.",
+]
+
+
+def _updates(
+    rng: random.Random,
+    concept: ImplementationConcept,
+    begin: datetime.date,
+    until: datetime.date,
+    status: str,
+) -> None:
+    """Progress reports in the order things happen: the start, what came next, and for a
+    completed concept its final report; never after `until`."""
+    dates = []
+    date = begin
+    while date < until:
+        dates.append(date)
+        date += datetime.timedelta(days=rng.randint(120, 300))
+    if not dates:
+        return
+    dates = dates[: 1 + len(UPDATES)]  # one text each, none twice
+    texts = ["Auftaktveranstaltung mit den Partnern durchgeführt."]
+    texts += rng.sample(UPDATES, k=min(len(UPDATES), max(0, len(dates) - 1)))
+    completed = status == Status.COMPLETED
+    if completed:
+        dates.append(until)
+        texts.append("Abschlussbericht vorgelegt; die Maßnahme ist abgeschlossen.")
+    progress = 0
+    for n, (day, text) in enumerate(zip(dates, texts, strict=True)):
+        last = n == len(dates) - 1
+        progress = 100 if completed and last else min(95, progress + rng.randint(5, 25))
+        ProgressUpdate.objects.create(
+            concept=concept,
+            date=day,
+            text=text,
+            status=Status.COMPLETED if completed and last else Status.IN_PROGRESS,
+            progress=progress,
+        )
 
 
 def delete_demo(report: Report) -> None:
