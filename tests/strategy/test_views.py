@@ -4,6 +4,7 @@ requests both work; lists filter and paginate."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -380,3 +381,25 @@ def test_the_audit_trail_shows_labels_not_stored_values(client, process):
     assert prioritised in page and implementing in page and board in page
     for raw in ("prioritised", "in_implementation", "board_member", "role added"):
         assert raw not in page, raw
+
+
+def test_sectors_are_grouped_by_section_with_a_filter(client, process):
+    from werkstatt.network.models import Sector
+
+    client.force_login(member_of(process))
+    html = page(client.get(reverse("strategy:recommendation_create", args=[process.slug])))
+    assert "data-filter-scope" in html and "checkbox-filter.js" in html
+    legends = re.findall(r"<legend>([A-U]) [^<]+</legend>", html)
+    assert legends == sorted(legends) and "C" in legends  # sections in order A … U
+    manufacturing = html[html.index("<legend>C ") :]
+    manufacturing = manufacturing[: manufacturing.index("</fieldset>")]
+    machines = Sector.objects.get(code="28")
+    assert f'value="{machines.pk}"' in manufacturing  # Maschinenbau under its section
+    data = {"kind": "recommendation", "title": "Glasfaser für Gewerbegebiete", "text": "x" * 30}
+    client.post(
+        reverse("strategy:recommendation_create", args=[process.slug]),
+        {**data, "sectors": [machines.pk]},
+    )
+    assert list(Recommendation.objects.get().sectors.all()) == [machines]
+    listing = page(client.get(reverse("strategy:recommendations", args=[process.slug])))
+    assert re.search(r'<optgroup label="C [^"]+">', listing)

@@ -164,6 +164,31 @@ def tag_sectors() -> Any:
     return Sector.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
 
 
+def sector_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The sections of WZ 2008 (A … U) with their divisions under them, in code order; each
+    group starts with the whole section."""
+    sectors = list(tag_sectors().order_by("code"))
+    sections = [s for s in sectors if s.parent_id is None]
+    divisions: dict[int, list[Sector]] = {}
+    for sector in sectors:
+        if sector.parent_id is not None:
+            divisions.setdefault(sector.parent_id, []).append(sector)
+    groups = []
+    for section in sorted(sections, key=lambda s: s.code):
+        options = [(section.pk, str(_("%(section)s (the whole section)") % {"section": section}))]
+        options += [
+            (d.pk, str(d)) for d in sorted(divisions.get(section.pk, []), key=lambda d: d.code)
+        ]
+        groups.append((f"{section.code} {section.name}", options))
+    return groups
+
+
+class SectorTreeWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes grouped by WZ section, with a filter field (web's checkbox-filter.js)."""
+
+    template_name = "strategy/widgets/sector_tree.html"
+
+
 class RecommendationForm(forms.ModelForm):
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -188,7 +213,7 @@ class RecommendationForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 10}),
             "action_fields": forms.CheckboxSelectMultiple,
             "regions": forms.CheckboxSelectMultiple,
-            "sectors": forms.SelectMultiple(attrs={"size": 8}),
+            "sectors": SectorTreeWidget,
         }
         help_texts = {
             "title": _("One sentence that says what should happen"),
@@ -203,6 +228,7 @@ class RecommendationForm(forms.ModelForm):
         self.fields["action_fields"].queryset = process.action_fields.all()
         self.fields["regions"].queryset = Region.objects.exclude(kind=Region.Kind.STATE)
         self.fields["sectors"].queryset = tag_sectors()
+        self.fields["sectors"].choices = sector_choices()
         self.fields["author_organisation"].queryset = Organisation.objects.filter(
             memberships__user=user,
             memberships__status=OrganisationMembership.Status.ACTIVE,
@@ -338,3 +364,4 @@ class RecommendationFilterForm(forms.Form):
         self.fields["sector"].queryset = tag_sectors()
         for name in ("action_field", "region", "sector"):
             self.fields[name].empty_label = _("All")
+        self.fields["sector"].choices = [("", _("All")), *sector_choices()]
