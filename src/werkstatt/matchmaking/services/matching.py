@@ -279,7 +279,8 @@ def do_leave(profile: Profile, *, account_deleted: bool = False) -> int:
     their open requests are withdrawn either way, their meetings cancelled and each partner
     told. Returns how many meetings were cancelled. Nothing happens twice."""
     open_requests = list(
-        MeetingRequest.objects.select_for_update()
+        # Lock only the requests: the account of a party may be null (an outer join).
+        MeetingRequest.objects.select_for_update(of=("self",))
         .filter(status__in=OPEN)
         .filter(Q(sender=profile) | Q(recipient=profile))
         .select_related("sender__registration__user", "recipient__registration__user")
