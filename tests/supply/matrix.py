@@ -45,6 +45,20 @@ ROWS = [
     Row("supply:demand_consortium", D, "GET", "login 403 200 200 403 200 200"),
     Row("supply:demand_widen_step", {**D, "step": "{demand_step}"}, "GET", POST_ONLY),
     Row("supply:demand_widen_step", {**D, "step": "{demand_step}"}, "POST", BUYER_ADMINS_POST),
+    # --- pages: drawings and documents -----------------------------------------------------
+    Row("supply:demand_attachments", D, "GET", POST_ONLY),
+    Row("supply:demand_attachments", D, "POST", BUYER_ADMINS_POST, {}, note="no file"),
+    Row("supply:attachment", {"pk": "{attachment}"}, "GET", ALL_200),
+    Row("supply:attachment", {"pk": "{members_attachment}"}, "GET", MEMBERS_ONLY, note="members"),
+    Row(
+        "supply:attachment",
+        {"pk": "{inquiry_attachment}"},
+        "GET",
+        "404 404 200 200 200 404 200",
+        note="inquiry",
+    ),
+    Row("supply:attachment_delete", {"pk": "{attachment}"}, "GET", POST_ONLY),
+    Row("supply:attachment_delete", {"pk": "{attachment}"}, "POST", BUYER_ADMINS_POST),
     # --- pages: inquiries -----------------------------------------------------------------
     Row("supply:inquiry_create", D, "GET", BUYER_ADMINS, {"organisation": "andere"}),
     Row(
@@ -93,6 +107,25 @@ ROWS = [
     Row("supply_api:demand-status", D, "POST", API_BUYER_ADMINS, {"status": "withdrawn"}),
     Row("supply_api:demand-ranking", D, "GET", "401 403 200 200 403 200 200"),
     Row("supply_api:demand-consortia", D, "GET", "401 403 200 200 403 200 200"),
+    Row("supply_api:demand-attachments", D, "GET", ALL_200),
+    Row("supply_api:demand-attachments", MD, "GET", MEMBERS_ONLY, note="members"),
+    Row(
+        "supply_api:demand-attachments",
+        D,
+        "POST",
+        "401 403 403 400 403 403 400",
+        {},
+        note="no file",
+    ),
+    Row("supply_api:attachment-detail", {"pk": "{attachment}"}, "GET", ALL_200),
+    Row("supply_api:attachment-download", {"pk": "{attachment}"}, "GET", ALL_200),
+    Row(
+        "supply_api:attachment-download",
+        {"pk": "{inquiry_attachment}"},
+        "GET",
+        "404 404 200 200 200 404 200",
+        note="inquiry",
+    ),
     Row("supply_api:inquiry-list", {}, "GET", "401 200 200 200 200 200 200"),
     Row("supply_api:inquiry-list", {}, "POST", API_SPEAKERS_INVALID, {}, note="invalid"),
     Row("supply_api:inquiry-detail", INQ, "GET", "401 404 200 200 200 404 200"),
@@ -136,6 +169,19 @@ def world(users: dict, values: dict) -> None:
     invited_demand.invited_organisations.set([third])
     other_demand = DemandFactory(organisation=other, steps=steps)
     inquiry = InquiryFactory(demand=other_demand, organisation=org)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from werkstatt.supply.services import attachments
+
+    def drawing(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")
+
+    (attachment,) = attachments.do_attach_to_demand(demand, None, [drawing("Zeichnung.pdf")])
+    (members_attachment,) = attachments.do_attach_to_demand(
+        members_demand, None, [drawing("Intern.pdf")]
+    )
+    checked = attachments.check_files([drawing("Anfrage.pdf")], already=0, limit=5)
+    (inquiry_attachment,) = attachments.store(other_demand, None, checked, inquiry.messages.first())
     offer = CooperationOfferFactory(organisation=org)
     members_offer = CooperationOfferFactory(organisation=org, visibility=Visibility.MEMBERS)
     values.update(
@@ -149,5 +195,8 @@ def world(users: dict, values: dict) -> None:
             "inquiry": inquiry.pk,
             "offer": offer.pk,
             "members_offer": members_offer.pk,
+            "attachment": attachment.pk,
+            "members_attachment": members_attachment.pk,
+            "inquiry_attachment": inquiry_attachment.pk,
         }
     )

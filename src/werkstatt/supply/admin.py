@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
+from .models import Attachment, CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
 
 
 class DemandStepInline(admin.TabularInline):
@@ -16,6 +16,20 @@ class DemandStepInline(admin.TabularInline):
     filter_horizontal = ["certifications"]
 
 
+class AttachmentInline(admin.TabularInline):
+    """The files as rows (name, kind, size): the files themselves only through the site's
+    permission-checked download, never a media URL."""
+
+    model = Attachment
+    extra = 0
+    fields = ["name", "content_type", "size", "message", "uploaded_by", "created"]
+    readonly_fields = fields
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Demand)
 class DemandAdmin(admin.ModelAdmin):
     list_display = ("title", "organisation", "status", "visibility", "deadline", "created")
@@ -23,7 +37,7 @@ class DemandAdmin(admin.ModelAdmin):
     search_fields = ("title", "organisation__name")
     list_select_related = ("organisation",)
     raw_id_fields = ["organisation", "created_by", "invited_organisations"]
-    inlines = [DemandStepInline]
+    inlines = [DemandStepInline, AttachmentInline]
     date_hierarchy = "created"
 
 

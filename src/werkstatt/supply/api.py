@@ -10,8 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -22,13 +24,24 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from werkstatt import uploads
 from werkstatt.network.api import UserLanguageMixin
 from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
 
-from .models import CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage, Visibility
+from .models import (
+    Attachment,
+    CooperationOffer,
+    Demand,
+    DemandStep,
+    Inquiry,
+    InquiryMessage,
+    Visibility,
+)
 from .models import PartnershipType as PT
+from .services import attachments as attachment_services
 from .services import cooperation as cooperation_services
 from .services import demands as demand_services
 from .services import inquiries as inquiry_services
@@ -179,10 +192,23 @@ class DemandUpdateSerializer(DemandSerializer):
     steps = StepSerializer(many=True, required=False)
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "created", "download"]
+
+    def get_download(self, attachment: Attachment) -> str:
+        return reverse("supply_api:attachment-download", args=[attachment.pk])
+
+
 class InquiryMessageSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = InquiryMessage
-        fields = ["side", "status", "text", "created"]
+        fields = ["side", "status", "text", "attachments", "created"]
 
 
 class InquirySerializer(serializers.ModelSerializer):
@@ -541,6 +567,65 @@ class DemandViewSet(
             raise Http404 from error
         return Response(ConsortiumPlanSerializer(plan).data)
 
+    @extend_schema(
+        methods=["GET"],
+        summary=_("The drawings and documents of a demand"),
+        responses=AttachmentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Attach drawings to a demand (multipart, field `files`; the buyer's admins)"),
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+        responses=AttachmentSerializer(many=True),
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        demand = self.get_object()
+        if request.method == "POST":
+            require(request, "supply.change_demand", demand)
+            added = call(
+                attachment_services.do_attach_to_demand,
+                demand,
+                request.user,
+                request.FILES.getlist("files"),
+            )
+            return Response(AttachmentSerializer(added, many=True).data, status=201)
+        return Response(AttachmentSerializer(lists.demand_attachments(demand), many=True).data)
+
+
+# --- drawings and documents -------------------------------------------------------------------
+
+
+@extend_schema_view(retrieve=extend_schema(summary=_("A drawing or document (its details)")))
+class AttachmentViewSet(UserLanguageMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Files are seen as their demand or inquiry; downloaded through `download/`."""
+
+    serializer_class = AttachmentSerializer
+    permission_classes = [ReadOrLogin]
+    queryset = Attachment.objects.none()
+
+    def get_object(self) -> Attachment:
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("demand__organisation", "message__inquiry"),
+            pk=self.kwargs["pk"],
+        )
+        if not self.request.user.has_perm("supply.view_attachment", attachment):
+            raise Http404
+        return attachment
+
+    @extend_schema(summary=_("Download the file"), responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        attachment = self.get_object()
+        return uploads.download_response(attachment.file, attachment.content_type, attachment.name)
+
 
 # --- inquiries --------------------------------------------------------------------------------
 
@@ -565,7 +650,7 @@ class InquiryViewSet(
         return (
             visible_inquiries(self.request.user)
             .select_related("organisation")
-            .prefetch_related("steps", "messages")
+            .prefetch_related("steps", "messages__attachments")
             .order_by("-updated", "-pk")
         )
 
@@ -597,6 +682,7 @@ class InquiryViewSet(
             organisation,
             data["message"],
             list(data.get("steps", [])),
+            request.FILES.getlist("files"),
         )
         return Response(InquirySerializer(inquiry).data, status=201)
 
@@ -626,6 +712,7 @@ class InquiryViewSet(
             request.user,
             action_name,
             serializer.validated_data.get("message", ""),
+            request.FILES.getlist("files"),
         )
         return Response(InquirySerializer(inquiry).data)
 

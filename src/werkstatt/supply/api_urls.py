@@ -10,6 +10,7 @@ app_name = "supply_api"
 router = SimpleRouter()
 router.register("demands", api.DemandViewSet, basename="demand")
 router.register("inquiries", api.InquiryViewSet, basename="inquiry")
+router.register("attachments", api.AttachmentViewSet, basename="attachment")
 router.register("cooperation-offers", api.CooperationOfferViewSet, basename="cooperation-offer")
 
 urlpatterns = [path("", include(router.urls))]

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from werkstatt.network.forms.organisations import CapabilityTreeWidget, capability_choices
 from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
+from werkstatt.uploads import MultipleFileField
 
 from .models import CooperationOffer, Demand, Inquiry, PartnershipType, Visibility
+from .services import attachments as attachment_services
 from .services.demands import MAX_STEPS, StepData
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,6 +99,7 @@ class DemandForm(OrganisationChoiceMixin, forms.Form):
             "its name or its short name from the directory address"
         ),
     )
+    attachments = MultipleFileField(label=_("Drawings and documents"), required=False)
 
     def __init__(self, *args: Any, user: Any, demand: Demand | None = None, **kwargs: Any):
         if demand is not None and "initial" not in kwargs:
@@ -112,8 +115,10 @@ class DemandForm(OrganisationChoiceMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.setup_organisation(user, _("Buyer"))
+        self.fields["attachments"].help_text = attachment_services.help_text()
         if demand is not None:
             del self.fields["organisation"]
+            self.fields["attachments"].label = _("Add drawings and documents")
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -162,9 +167,16 @@ class DemandForm(OrganisationChoiceMixin, forms.Form):
         return data
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"organisation", "invited"}}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in {"organisation", "invited", "attachments"}
+        }
         data["invited_organisations"] = self.cleaned_data.get("invited") or []
         return data
+
+    def uploaded(self) -> list[Any]:
+        return list(self.cleaned_data.get("attachments") or [])
 
 
 class DemandStepForm(forms.Form):
@@ -289,9 +301,11 @@ class InquiryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: the whole demand"),
     )
+    attachments = MultipleFileField(label=_("Files for this supplier"), required=False)
 
     def __init__(self, *args: Any, demand: Demand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_services.help_text()
         self.fields["steps"].queryset = demand.steps.select_related("capability")
         self.fields["steps"].label_from_instance = lambda s: f"{s.order}. {s.capability.name}"
 
@@ -355,6 +369,22 @@ class InquiryActionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    attachments = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_services.help_text()
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(label=_("Add drawings and documents"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_services.help_text()
+        self.fields["attachments"].error_messages["required"] = _(
+            "Please choose at least one file."
+        )
 
 
 # --- cooperation exchange ---------------------------------------------------------------------

@@ -12,7 +12,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ from werkstatt.network.models import (
     Organisation,
     Sector,
 )
+from werkstatt.uploads import private_storage
 
 
 class Visibility(models.TextChoices):
@@ -244,6 +247,64 @@ class InquiryMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inquiry_id} · {self.get_status_display()}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is ours (uploads.check_upload): never the uploaded one.
+    return f"supply/{instance.demand_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A drawing or document of a demand, or of one message of an inquiry's history.
+
+    Seen by whoever may see the demand (no `message`) or the inquiry (with `message`), and only
+    through the permission-checked download view: the file has no public URL."""
+
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("demand")
+    )
+    message = models.ForeignKey(
+        InquiryMessage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("inquiry message"),
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=300
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:attachment", kwargs={"pk": self.pk})
+
+
+@receiver(post_delete, sender=Attachment)
+def _delete_file(sender: type[Attachment], instance: Attachment, **kwargs: object) -> None:
+    """The file goes with its row (also when the demand is deleted), once the deletion commits."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class PartnershipType(models.TextChoices):

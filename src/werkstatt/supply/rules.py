@@ -11,7 +11,7 @@ import rules
 from werkstatt.accounts.rules import is_superuser
 from werkstatt.network.rules import is_organisation_admin, is_organisation_member
 
-from .models import CooperationOffer, Demand, Inquiry
+from .models import Attachment, CooperationOffer, Demand, Inquiry
 from .services.visibility import (
     admin_organisation_ids,
     is_curator,
@@ -27,7 +27,7 @@ def can_see_demand(user, demand: Demand | None) -> bool:
 
 @rules.predicate
 def is_buyer_admin(user, obj) -> bool:
-    demand = obj.demand if isinstance(obj, Inquiry) else obj
+    demand = obj.demand if isinstance(obj, Inquiry | Attachment) else obj
     return demand is not None and is_organisation_admin(user, demand.organisation)
 
 
@@ -35,6 +35,19 @@ def is_buyer_admin(user, obj) -> bool:
 def is_buyer_member(user, obj) -> bool:
     demand = obj.demand if isinstance(obj, Inquiry) else obj
     return demand is not None and is_organisation_member(user, demand.organisation)
+
+
+@rules.predicate
+def can_see_attachment(user, attachment: Attachment | None) -> bool:
+    """A demand's drawing: whoever sees the demand; a message's file: the inquiry's two sides."""
+    if attachment is None:
+        return False
+    if attachment.message_id is None:
+        return can_see_demand(user, attachment.demand)
+    inquiry = attachment.message.inquiry
+    return bool(
+        is_superuser(user) or is_buyer_member(user, inquiry) or is_supplier_member(user, inquiry)
+    )
 
 
 @rules.predicate
@@ -76,6 +89,9 @@ rules.add_perm("supply.change_demand", is_buyer_admin | is_superuser)
 # The ranking and the consortia are the buyer's working tools (and the curators').
 rules.add_perm("supply.plan_demand", is_buyer_member | curates)
 rules.add_perm("supply.send_inquiry", is_buyer_admin | is_superuser)
+# Drawings: seen as their demand or inquiry; the buyer removes a demand's own drawings.
+rules.add_perm("supply.view_attachment", can_see_attachment)
+rules.add_perm("supply.delete_attachment", is_buyer_admin | is_superuser)
 
 # Inquiries: business correspondence, seen by the two organisations only.
 rules.add_perm("supply.view_inquiry", is_buyer_member | is_supplier_member | is_superuser)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cooperation, demands, inquiries
+from .views import attachments, cooperation, demands, inquiries
 
 app_name = "supply"
 urlpatterns = [
@@ -18,6 +18,10 @@ urlpatterns = [
         demands.demand_widen_step,
         name="demand_widen_step",
     ),
+    # Drawings and documents (views/attachments.py).
+    path("bedarf/<int:pk>/anhaenge/", attachments.demand_attachments, name="demand_attachments"),
+    path("anhang/<int:pk>/", attachments.attachment_download, name="attachment"),
+    path("anhang/<int:pk>/entfernen/", attachments.attachment_delete, name="attachment_delete"),
     # Inquiries (views/inquiries.py).
     path("bedarf/<int:pk>/anfrage/", inquiries.inquiry_create, name="inquiry_create"),
     path(

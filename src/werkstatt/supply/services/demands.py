@@ -24,6 +24,7 @@ from werkstatt.network.models import Capability, Certification, Material, Organi
 from werkstatt.network.services import geocoding
 
 from ..models import Demand, DemandStep, Inquiry, InquiryMessage, Visibility
+from .attachments import MAX_PER_DEMAND, Checked, check_files, demand_attachment_count, store
 from .delivery import tell_supplier
 
 DEMAND_FIELDS = (
@@ -62,6 +63,7 @@ def step_data(raw: Mapping[str, Any]) -> StepData:
 
 
 def check_steps(steps: Sequence[StepData]) -> None:
+    """Every step's problem at once (ValidationError {"steps": [...]})."""
     if not steps:
         raise ValidationError(
             {"steps": _("Please add at least one production step to the demand.")}
@@ -70,21 +72,18 @@ def check_steps(steps: Sequence[StepData]) -> None:
         raise ValidationError(
             {"steps": _("A demand can have at most %(max)d steps.") % {"max": MAX_STEPS}}
         )
+    problems = []
     for number, step in enumerate(steps, start=1):
         if step.capability is None or not isinstance(step.capability, Capability):
-            raise ValidationError(
-                {
-                    "steps": _("Step %(number)d: please choose a capability from the list.")
-                    % {"number": number}
-                }
+            problems.append(
+                _("Step %(number)d: please choose a capability from the list.") % {"number": number}
             )
         if not isinstance(step.quantity, int) or step.quantity < 1:
-            raise ValidationError(
-                {
-                    "steps": _("Step %(number)d: the quantity must be at least 1.")
-                    % {"number": number}
-                }
+            problems.append(
+                _("Step %(number)d: the quantity must be at least 1.") % {"number": number}
             )
+    if problems:
+        raise ValidationError({"steps": problems})
 
 
 def check_deadline(deadline: Any) -> None:
@@ -149,15 +148,41 @@ def _write_steps(demand: Demand, steps: Sequence[StepData]) -> None:
             step.certifications.set(data.certifications)
 
 
-def _checked(data: Mapping[str, Any], steps: Sequence[StepData]) -> tuple[geocoding.Place, list]:
-    check_steps(steps)
-    check_deadline(data.get("deadline"))
-    if not (data.get("title") or "").strip():
-        raise ValidationError({"title": _("Please give the demand a title.")})
+def _checked(
+    data: Mapping[str, Any], steps: Sequence[StepData], files: Sequence[Any] = (), already: int = 0
+) -> tuple[geocoding.Place, list, Checked]:
+    """All of the demand's checks, every problem at once (one ValidationError with a message
+    per field), so that nobody fixes one error to be shown the next."""
+    errors: dict[str, list[Any]] = {}
+    results: dict[str, Any] = {}
+
+    def run(name: str, check: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            results[name] = check(*args, **kwargs)
+        except ValidationError as error:
+            for field_name, messages in error.update_error_dict({}).items():
+                errors.setdefault(field_name, []).extend(messages)
+
+    def title(value: str) -> None:
+        if not (value or "").strip():
+            raise ValidationError({"title": _("Please give the demand a title.")})
+
     invited = list(data.get("invited_organisations") or [])
-    check_visibility(str(data.get("visibility") or "public"), invited)
-    place = locate_delivery(data.get("delivery_postcode", ""), data.get("delivery_city", ""))
-    return place, invited
+    run("steps", check_steps, steps)
+    run("deadline", check_deadline, data.get("deadline"))
+    run("title", title, data.get("title"))
+    run("visibility", check_visibility, str(data.get("visibility") or "public"), invited)
+    run(
+        "place",
+        locate_delivery,
+        data.get("delivery_postcode", ""),
+        data.get("delivery_city", ""),
+    )
+    if files:
+        run("files", check_files, files, already=already, limit=MAX_PER_DEMAND)
+    if errors:
+        raise ValidationError(errors)
+    return results["place"], invited, results.get("files", [])
 
 
 @transaction.atomic
@@ -166,9 +191,11 @@ def do_create_demand(
     user: Any,
     data: Mapping[str, Any],
     steps: Sequence[StepData],
+    files: Sequence[Any] = (),
 ) -> Demand:
-    """Post a demand of `organisation` (the buyer) with its steps, in the given order."""
-    place, invited = _checked(data, steps)
+    """Post a demand of `organisation` (the buyer) with its steps, in the given order, and its
+    drawings (`files`, checked with everything else before anything is written)."""
+    place, invited, checked = _checked(data, steps, files)
     demand = Demand(organisation=organisation, created_by=user if user.is_authenticated else None)
     for name in DEMAND_FIELDS:
         if name in data:
@@ -181,6 +208,7 @@ def do_create_demand(
     demand.save()
     demand.invited_organisations.set(invited if demand.visibility == Visibility.INVITED else [])
     _write_steps(demand, steps)
+    store(demand, user, checked)
     return demand
 
 
@@ -190,14 +218,17 @@ def do_update_demand(
     user: Any,
     data: Mapping[str, Any],
     steps: Sequence[StepData],
+    files: Sequence[Any] = (),
 ) -> Demand:
-    """Change an open demand and replace its steps."""
+    """Change an open demand and replace its steps; `files` are added to its drawings."""
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
     check_open(demand)
     merged = {name: getattr(demand, name) for name in DEMAND_FIELDS} | dict(data)
     if "invited_organisations" not in data:
         merged["invited_organisations"] = list(demand.invited_organisations.all())
-    place, invited = _checked(merged, steps)
+    place, invited, checked = _checked(
+        merged, steps, files, already=demand_attachment_count(demand)
+    )
     for name in DEMAND_FIELDS:
         setattr(demand, name, merged[name])
     demand.title = demand.title.strip()
@@ -207,6 +238,7 @@ def do_update_demand(
     demand.save()
     demand.invited_organisations.set(invited if demand.visibility == Visibility.INVITED else [])
     _write_steps(demand, steps)
+    store(demand, user, checked)
     return demand
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from werkstatt.network.models import Organisation
 
 from ..models import Demand, DemandStep, Inquiry, InquiryMessage
+from .attachments import MAX_PER_MESSAGE, Checked, check_files, store
 from .delivery import deliver_new, tell_supplier
 from .notifying import organisation_admins, tell
 
@@ -82,6 +84,7 @@ def _create(
     message: str,
     steps: Sequence[DemandStep],
     consortium: Any = None,
+    checked: Checked | None = None,
 ) -> Inquiry:
     inquiry = Inquiry.objects.create(
         demand=demand,
@@ -92,13 +95,15 @@ def _create(
     )
     if steps:
         inquiry.steps.set(steps)
-    InquiryMessage.objects.create(
+    first = InquiryMessage.objects.create(
         inquiry=inquiry,
         side=Side.BUYER,
         author=user if user.is_authenticated else None,
         text=message,
         status=Status.SENT,
     )
+    if checked:
+        store(demand, user, checked, first)
     deliver_new(inquiry, user, list(steps))
     return inquiry
 
@@ -115,13 +120,16 @@ def do_send_inquiry(
     organisation: Organisation,
     message: str,
     steps: Sequence[DemandStep] = (),
+    files: Sequence[UploadedFile] = (),
 ) -> Inquiry:
-    """Send the buyer's inquiry about `demand` (or some of its steps) to one organisation."""
+    """Send the buyer's inquiry about `demand` (or some of its steps) to one organisation,
+    with files (drawings for this supplier) if given."""
     message = _check_message(message)
     _check_demand_open(demand)
     _check_steps(demand, steps)
     _check_recipient(demand, organisation)
-    return _create(demand, user, organisation, message, steps)
+    checked = check_files(files, already=0, limit=MAX_PER_MESSAGE) if files else []
+    return _create(demand, user, organisation, message, steps, checked=checked)
 
 
 @transaction.atomic
@@ -156,8 +164,14 @@ def do_send_consortium_inquiry(
 
 
 @transaction.atomic
-def do_inquiry_action(inquiry: Inquiry, user: Any, action: str, text: str = "") -> Inquiry:
-    """One step of the conversation; `action` is a key of ACTIONS.
+def do_inquiry_action(
+    inquiry: Inquiry,
+    user: Any,
+    action: str,
+    text: str = "",
+    files: Sequence[UploadedFile] = (),
+) -> Inquiry:
+    """One step of the conversation; `action` is a key of ACTIONS; `files` go with its text.
 
     Which side may take it is the caller's permission check (suppliers' admins accept, decline
     and ask; buyers' admins answer and withdraw); the status must allow it.
@@ -180,15 +194,18 @@ def do_inquiry_action(inquiry: Inquiry, user: Any, action: str, text: str = "") 
         text = _check_message(text)
     elif len(text) > 5000:
         raise ValidationError({"message": _("The message is too long (at most 5,000 characters).")})
+    checked = check_files(files, already=0, limit=MAX_PER_MESSAGE) if files else []
     inquiry.status = new_status
     inquiry.save(update_fields=["status", "updated"])
-    InquiryMessage.objects.create(
+    entry = InquiryMessage.objects.create(
         inquiry=inquiry,
         side=side,
         author=user if user.is_authenticated else None,
         text=text,
         status=new_status,
     )
+    if checked:
+        store(inquiry.demand, user, checked, entry)
     by = inquiry.organisation.name if side == Side.SUPPLIER else inquiry.demand.organisation.name
     title = format_lazy(
         _("{by}: {status} – {title}"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from werkstatt.network.models import Certification
 
-from ..models import CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
+from ..models import Attachment, CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
 from .cooperation import active_offers, list_queryset
 from .visibility import member_organisation_ids, visible_demands, visible_inquiries
 
@@ -86,7 +86,16 @@ def inquiry_list(user: Any, *, box: str = "", status: str = "") -> QuerySet[Inqu
 
 
 def inquiry_history(inquiry: Inquiry) -> list[InquiryMessage]:
-    return list(inquiry.messages.select_related("author").order_by("created", "pk"))
+    return list(
+        inquiry.messages.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created", "pk")
+    )
+
+
+def demand_attachments(demand: Demand) -> list[Attachment]:
+    """The demand's own drawings (not those of its inquiries' messages)."""
+    return list(demand.attachments.filter(message__isnull=True).order_by("created", "pk"))
 
 
 def consortium_partners(inquiry: Inquiry) -> list[Inquiry]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import (
+    AttachmentForm,
     ConsortiumOptionsForm,
     DeadlineForm,
     DemandForm,
@@ -63,7 +64,7 @@ def _steps_formset(request: HttpRequest, initial: list | None = None):
 def demand_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("supply.add_demand"):
         raise PermissionDenied
-    form = DemandForm(request.POST or None, user=request.user)
+    form = DemandForm(request.POST or None, request.FILES or None, user=request.user)
     formset, adding = _steps_formset(request)
     if request.method == "POST" and not adding and form.is_valid() & formset.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -76,6 +77,7 @@ def demand_create(request: HttpRequest) -> HttpResponse:
             request.user,
             form.service_data(),
             formset.steps(),
+            form.uploaded(),
         )
         if demand is not None:
             messages.success(request, _("The demand has been posted."))
@@ -90,7 +92,7 @@ def demand_create(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @demand_admin_view
 def demand_edit(request: HttpRequest, demand: Demand) -> HttpResponse:
-    form = DemandForm(request.POST or None, user=request.user, demand=demand)
+    form = DemandForm(request.POST or None, request.FILES or None, user=request.user, demand=demand)
     formset, adding = _steps_formset(request, step_initial(demand))
     if request.method == "POST" and not adding and form.is_valid() & formset.is_valid():
         saved = run(
@@ -100,6 +102,7 @@ def demand_edit(request: HttpRequest, demand: Demand) -> HttpResponse:
             request.user,
             form.service_data(),
             formset.steps(),
+            form.uploaded(),
         )
         if saved is not None:
             messages.success(request, _("The demand has been saved."))
@@ -123,6 +126,9 @@ def demand_detail(request: HttpRequest, demand: Demand) -> HttpResponse:
         "inquiries": lists.inquiries_of(demand, user),
         "my_organisations": admin_organisations(user) if user.is_authenticated else [],
         "deadline_form": DeadlineForm(),
+        "attachments": lists.demand_attachments(demand),
+        "can_remove_files": demand.is_open and user.has_perm("supply.delete_attachment", demand),
+        "attachment_form": AttachmentForm(),
     }
     return render(request, "supply/demand_detail.html", context)
 

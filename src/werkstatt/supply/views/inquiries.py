@@ -39,7 +39,7 @@ def inquiry_create(request: HttpRequest, demand: Demand) -> HttpResponse:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not request.user.has_perm("network.view_organisation", organisation):
         raise Http404
-    form = InquiryForm(request.POST or None, demand=demand)
+    form = InquiryForm(request.POST or None, request.FILES or None, demand=demand)
     if request.method == "POST" and form.is_valid():
         inquiry = run(
             form,
@@ -49,6 +49,7 @@ def inquiry_create(request: HttpRequest, demand: Demand) -> HttpResponse:
             organisation,
             form.cleaned_data["message"],
             list(form.cleaned_data["steps"]),
+            list(form.cleaned_data["attachments"]),
         )
         if inquiry is not None:
             messages.success(
@@ -162,7 +163,7 @@ def inquiry_detail(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
 @require_POST
 @inquiry_view
 def inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
-    form = InquiryActionForm(request.POST)
+    form = InquiryActionForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
@@ -174,7 +175,13 @@ def inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     if not request.user.has_perm(perm, inquiry):
         raise PermissionDenied
     try:
-        services.do_inquiry_action(inquiry, request.user, action, form.cleaned_data["message"])
+        services.do_inquiry_action(
+            inquiry,
+            request.user,
+            action,
+            form.cleaned_data["message"],
+            list(form.cleaned_data["attachments"]),
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
