@@ -105,6 +105,7 @@ ROWS = [
         note="board only",
     ),
     Row("monitoring:concept_edit", {"pk": "{st_rec}"}, "GET", MODERATORS),
+    Row("monitoring:organisation_suggestions", {"pk": "{st_rec}"}, "GET", MODERATORS),
     Row("monitoring:result_add", C, "GET", MODERATORS),
     Row("monitoring:result_edit", {"pk": "{result}"}, "GET", MODERATORS),
     Row("monitoring:result_delete", {"pk": "{result}"}, "GET", POST_ONLY),

@@ -215,3 +215,33 @@ def test_a_cancelled_concept_is_not_a_cancelled_booking(client):
     assert label != booking
     page = client.get(reverse("monitoring:concept", args=[concept.pk])).content.decode()
     assert f'<span class="badge">{label}</span>' in page and booking not in page
+
+
+def test_organisations_are_found_without_exact_spelling_and_mistakes_get_suggestions(client):
+    rec = RecommendationFactory()
+    OrganisationFactory(name="Handwerkskammer Chemnitz")
+    OrganisationFactory(name="Technische Universität Bergakademie Freiberg")
+    OrganisationFactory(name="Verborgene GmbH", is_public=False)
+    client.force_login(moderator_of(rec.process))
+    url = reverse("monitoring:concept_edit", args=[rec.pk])
+    data = {"summary": "Verbünde gründen.", "status": "planned", "partners": ""}
+    response = client.post(url, {**data, "lead": "Handwerkskammer Chemniz"})
+    assert response.status_code == 200 and not ImplementationConcept.objects.exists()
+    assert "Handwerkskammer Chemnitz" in response.content.decode()  # the suggestion
+    response = client.post(
+        url,
+        {
+            **data,
+            "lead": "handwerkskammer  chemnitz\nTECHNISCHE UNIVERSITAET Bergakademie Freiberg",
+        },
+    )
+    assert response.status_code == 302
+    names = sorted(ImplementationConcept.objects.get().organisations.values_list("name", flat=True))
+    assert names == ["Handwerkskammer Chemnitz", "Technische Universität Bergakademie Freiberg"]
+    # The finder (htmx) suggests public organisations only.
+    finder = reverse("monitoring:organisation_suggestions", args=[rec.pk])
+    options = client.get(finder, {"q": "freiberg univ"}).content.decode()
+    assert '<option value="Technische Universität Bergakademie Freiberg">' in options
+    assert "Verborgene" not in client.get(finder, {"q": "verborgen"}).content.decode()
+    form = client.get(url).content.decode()
+    assert "data-org-finder hidden" in form and 'list="org-finder-options"' in form

@@ -8,32 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from werkstatt.network.models import Organisation
 
 from .models import ImplementationConcept, Milestone, ProgressUpdate, ReportFile, Result
+from .services.organisations import lookup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationLines(forms.CharField):
-    """Organisations named one per line, as in the directory; unknown names are an error."""
+    """Organisations named one per line, as in the directory (case and umlauts need not match);
+    unknown names are an error that suggests the closest names."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
     def clean(self, value: Any) -> list[Organisation]:  # type: ignore[override]
         text = super().clean(value) or ""
-        names = [line.strip() for line in text.splitlines() if line.strip()]
-        found: list[Organisation] = []
-        missing = []
-        for name in dict.fromkeys(names):
-            org = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
-            if org is None:
-                missing.append(name)
-            else:
-                found.append(org)
-        if missing:
-            raise forms.ValidationError(
-                _("Not in the network directory: %(names)s. Write the names as the directory does.")
-                % {"names": ", ".join(missing)}
-            )
-        return found
+        found = lookup(text.splitlines())
+        if found.missing:
+            lines = []
+            for name, close in found.missing:
+                if close:
+                    lines.append(
+                        _("“%(name)s” is not in the network directory. Did you mean: %(close)s?")
+                        % {"name": name, "close": "; ".join(close)}
+                    )
+                else:
+                    lines.append(_("“%(name)s” is not in the network directory.") % {"name": name})
+            raise forms.ValidationError(lines)
+        return found.found
 
 
 class ConceptForm(forms.ModelForm):
@@ -41,11 +41,13 @@ class ConceptForm(forms.ModelForm):
         label=_("Lead organisations"),
         required=False,
         help_text=_("One per line, as named in the network directory."),
+        widget=forms.Textarea(attrs={"rows": 3, "data-org-target": "lead"}),
     )
     partners = OrganisationLines(
         label=_("Partner organisations"),
         required=False,
         help_text=_("One per line, as named in the network directory."),
+        widget=forms.Textarea(attrs={"rows": 3, "data-org-target": "partner"}),
     )
 
     class Meta:

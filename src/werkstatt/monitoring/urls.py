@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("bericht/<int:pk>/", views.report_download, name="report_download"),
     path("empfehlung/<int:pk>/konzept/", views.concept_edit, name="concept_edit"),
+    path(
+        "empfehlung/<int:pk>/konzept/organisationen/",
+        views.organisation_suggestions,
+        name="organisation_suggestions",
+    ),
     path("konzept/<int:pk>/", views.concept_page, name="concept"),
     path("konzept/<int:pk>/ergebnisse/neu/", views.result_add, name="result_add"),
     path("ergebnis/<int:pk>/", views.result_edit, name="result_edit"),

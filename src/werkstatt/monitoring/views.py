@@ -20,6 +20,7 @@ from werkstatt.strategy.services.queries import visible_processes
 from .forms import ConceptForm, MilestoneForm, ReportRequestForm, ResultForm, UpdateForm
 from .models import ImplementationConcept, Milestone, ReportFile, Result
 from .services import concepts as services
+from .services.organisations import suggest
 from .services.reports import BUILDERS
 
 GET = require_http_methods(["GET", "HEAD"])
@@ -132,6 +133,20 @@ def concept_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/concept_form.html",
         {"form": form, "recommendation": recommendation, "process": recommendation.process},
     )
+
+
+@login_required
+@GET
+def organisation_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Names of directory organisations for the concept form's finder (htmx fills a datalist;
+    without JavaScript the form takes typed names and suggests the closest on a mismatch)."""
+    recommendation = get_object_or_404(Recommendation.objects.select_related("process"), pk=pk)
+    if not request.user.has_perm("strategy.view_recommendation", recommendation):
+        raise Http404
+    if not request.user.has_perm("monitoring.change_concept", recommendation.process):
+        raise PermissionDenied
+    names = suggest(request.GET.get("q", "")[:100])
+    return render(request, "monitoring/_organisation_options.html", {"names": names})
 
 
 def _edit_part(
