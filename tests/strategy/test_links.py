@@ -85,3 +85,12 @@ def test_assessment_links_only_where_the_page_opens(world, who):
             assert (f'href="{tab}"' in client.get(url).content.decode()) == opens, (who, url)
     # Both answers occur for everyone, so the test can fail either way.
     assert outcomes == {True, False}
+
+
+def test_the_settings_link_to_the_assessment_criteria(client):
+    process = ProcessFactory()
+    client.force_login(add_role(UserFactory(), process, SpaceRole.Role.MODERATOR))
+    html = client.get(reverse("strategy:process_edit", args=[process.slug])).content.decode()
+    target = reverse("assessment:criteria", args=[process.slug])
+    assert f'href="{target}"' in html
+    assert client.get(target).status_code == 200

@@ -49,3 +49,10 @@ def sees_fit_assessment(user: Any, rec: Recommendation) -> bool:
 def audit_details(action: Any) -> list[tuple[str, str]]:
     """An audit-trail row's details as (label, value) in the reader's language."""
     return detail_lines(action)
+
+
+@register.simple_tag
+def has_perm(user: Any, name: str, obj: Any = None) -> bool:
+    """`user.has_perm(name, obj)` in a template, for the pages of the apps built on strategy
+    (their rules are registered by name; strategy imports none of them)."""
+    return bool(user.has_perm(name, obj))
