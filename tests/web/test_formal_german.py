@@ -111,7 +111,7 @@ def test_a_msgid_in_our_catalogue_overrides_rest_framework_and_django(
     trans_real._translations = {}
     with translation.override("de"):
         assert gettext("Enter a valid URL.") == "Bitte geben Sie eine gültige URL ein."
-        assert forms.URLField().error_messages["invalid"] == (
+        assert forms.URLField(assume_scheme="https").error_messages["invalid"] == (
             "Bitte geben Sie eine gültige URL ein."
         )
 
