@@ -6,9 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Answer, Feedback, Registration
 from .registration import forget_person
+
+#: What this part of the DSGVO download holds (listed on the profile page).
+DESCRIPTION = _("Your event registrations with your answers and tickets, and your feedback")
 
 
 def _iso(value: Any) -> str | None:

@@ -11,9 +11,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Meeting, MeetingRequest, Profile
 from .matching import do_leave
+
+#: What this part of the DSGVO download holds (listed on the profile page).
+DESCRIPTION = _("Your B2B matchmaking profiles, meeting requests and meetings")
 
 
 def _iso(value: Any) -> str | None:
