@@ -5,6 +5,7 @@
 #   gettext          compiles the translations
 #   nodejs, npm      fetch the front-end libraries (Leaflet, htmx) from the npm registry
 #   fonts-dejavu-core  fonts for screenshots and PDFs
+#   poppler-utils    pdftotext/pdftoppm: tests read back the PDFs we make (badges, schedules)
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -12,6 +13,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
