@@ -29,6 +29,10 @@ API_SPEAKERS_INVALID = "401 403 403 400 400 403 400"
 ROWS = [
     # --- pages: demands -------------------------------------------------------------------
     Row("supply:index", {}, "GET", ALL_200),
+    Row(
+        "supply:index", {}, "GET", ALL_200, {"capability": "fuegen", "region": "x"}, note="filters"
+    ),
+    Row("supply:matching", {}, "GET", SPEAKERS),
     Row("supply:demand_create", {}, "GET", SPEAKERS),
     Row("supply:demand_create", {}, "POST", SPEAKERS, {"title": ""}, note="invalid"),
     Row("supply:demand", D, "GET", ALL_200),
@@ -99,6 +103,7 @@ ROWS = [
     Row("supply:cooperation_close", OF, "POST", BUYER_ADMINS_POST),
     # --- API --------------------------------------------------------------------------------
     Row("supply_api:demand-list", {}, "GET", ALL_200),
+    Row("supply_api:demand-matching", {}, "GET", "401 403 403 200 200 403 400"),
     Row("supply_api:demand-list", {}, "POST", API_SPEAKERS_INVALID, {}, note="invalid"),
     Row("supply_api:demand-detail", D, "GET", ALL_200),
     Row("supply_api:demand-detail", MD, "GET", MEMBERS_ONLY, note="members"),

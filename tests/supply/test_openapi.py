@@ -8,6 +8,7 @@ from drf_spectacular.generators import SchemaGenerator
 PATHS = {
     "/api/v1/lieferketten/demands/",
     "/api/v1/lieferketten/demands/{id}/",
+    "/api/v1/lieferketten/demands/matching/",
     "/api/v1/lieferketten/demands/{id}/ranking/",
     "/api/v1/lieferketten/demands/{id}/consortia/",
     "/api/v1/lieferketten/demands/{id}/status/",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.factories import (
     CapabilityFactory,
+    CertificationFactory,
     OrganisationAdminFactory,
     SectorFactory,
     SuperuserFactory,
@@ -42,7 +43,40 @@ def _inquiry(ctx, i):
     InquiryFactory(demand=DemandFactory(organisation=ctx["org"]))
 
 
+def _matching_demand(ctx, i):
+    ctx["org"].capabilities.add(CapabilityFactory(key=STEPS[0]), CapabilityFactory(key=STEPS[2]))
+    demand = DemandFactory(steps=STEPS)
+    demand.steps.get(order=3).certifications.set([CertificationFactory(code="EN 1090")])
+
+
+def _message_attachment(ctx, i):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from werkstatt.supply.services import attachments
+
+    inquiry = InquiryFactory(organisation=ctx["org"], demand=DemandFactory(steps=STEPS))
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")
+    checked = attachments.check_files([pdf], already=0, limit=5)
+    attachments.store(inquiry.demand, None, checked, inquiry.messages.first())
+
+
 CASES: dict[str, tuple[Callable, Callable, bool]] = {
+    "matching demands": (lambda ctx: reverse("supply:matching"), _matching_demand, False),
+    "api matching demands": (
+        lambda ctx: reverse("supply_api:demand-matching"),
+        _matching_demand,
+        False,
+    ),
+    "index filtered": (
+        lambda ctx: reverse("supply:index") + "?capability=fuegen&deadline_from=2000-01-01",
+        _public_demand,
+        False,
+    ),
+    "api inquiries with files": (
+        lambda ctx: reverse("supply_api:inquiry-list"),
+        _message_attachment,
+        False,
+    ),
     "index (open demands)": (lambda ctx: reverse("supply:index"), _public_demand, False),
     "index (own demands)": (lambda ctx: reverse("supply:index"), _own_demand, False),
     "index (offers)": (lambda ctx: reverse("supply:index"), _offer, False),

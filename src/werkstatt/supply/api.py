@@ -26,11 +26,13 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Valida
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from werkstatt import uploads
 from werkstatt.network.api import UserLanguageMixin
 from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
 
+from .forms import DemandFilterForm, admin_organisations
 from .models import (
     Attachment,
     CooperationOffer,
@@ -46,6 +48,7 @@ from .services import cooperation as cooperation_services
 from .services import demands as demand_services
 from .services import inquiries as inquiry_services
 from .services import lists, planning
+from .services import matching as matching_services
 from .services.demands import StepData
 from .services.visibility import visible_demands, visible_inquiries, visible_offers
 
@@ -425,9 +428,38 @@ def _steps(validated: list[dict[str, Any]]) -> list[StepData]:
 # --- demands ----------------------------------------------------------------------------------
 
 
+FILTER_PARAMETERS = [
+    OpenApiParameter("capability", str, description=_("A capability key: steps with it or below")),
+    OpenApiParameter("region", str, description=_("The delivery district's official key")),
+    OpenApiParameter("certification", str, description=_("A certification a step asks for")),
+    OpenApiParameter("deadline_from", OpenApiTypes.DATE, description=_("Deadline on or after")),
+    OpenApiParameter("deadline_to", OpenApiTypes.DATE, description=_("Deadline on or before")),
+]
+
+
+class MatchingDemandSerializer(serializers.Serializer):
+    demand = DemandSerializer()
+    covered = serializers.IntegerField(help_text=_("Steps covered with their certifications"))
+    by_capability = serializers.IntegerField(help_text=_("Steps covered by capability"))
+    total = serializers.IntegerField()
+    distance_km = serializers.FloatField(allow_null=True)
+    explanation = serializers.ListField(child=serializers.DictField(), source="parts")
+
+
+class MatchingPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = MatchingDemandSerializer(many=True)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Open demands"),
+        parameters=[
+            OpenApiParameter("mine", bool, description=_("All demands of my organisations")),
+            *FILTER_PARAMETERS,
+        ],
         description=_(
             "Open demands the caller may see whose deadline has not passed; with `?mine=1` "
             "all demands of the caller's organisations (`expired` marks those past their "
@@ -458,7 +490,8 @@ class DemandViewSet(
             if self.request.query_params.get("mine"):
                 demands = lists.own_demands(self.request.user)
             else:
-                demands = lists.open_demands(self.request.user)
+                filters = DemandFilterForm(self.request.query_params or None).filters()
+                demands = lists.open_demands(self.request.user, filters)
             return demands.prefetch_related(
                 "invited_organisations", "steps__certifications", "steps__material"
             )
@@ -508,6 +541,54 @@ class DemandViewSet(
 
     def update(self, request, *args, **kwargs):  # PUT is not offered
         raise Http404
+
+    @extend_schema(
+        summary=_("Demands an organisation can serve, best first (its admins)"),
+        description=_(
+            "Open demands with steps the organisation covers by capability, ranked by the "
+            "steps covered with their certifications, by capability, then the distance."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "organisation", str, description=_("The organisation's slug (one you speak for)")
+            ),
+            OpenApiParameter("page", int),
+            *FILTER_PARAMETERS,
+        ],
+        responses=MatchingPageSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def matching(self, request):
+        require(request, "supply.add_demand")
+        slug = request.query_params.get("organisation", "")
+        organisation = Organisation.objects.filter(slug=slug).first() if slug else None
+        if organisation is None and not slug:
+            organisation = admin_organisations(request.user).first()
+        if organisation is None or not request.user.has_perm("supply.add_demand_for", organisation):
+            raise ValidationError({"organisation": [_("Please choose one of your organisations.")]})
+        found = matching_services.matching_demands(
+            organisation,
+            request.user,
+            page=request.query_params.get("page"),
+            per_page=Pagination.page_size or 25,
+            filters=DemandFilterForm(request.query_params).filters(),
+        )
+        page = found.page
+        url = request.build_absolute_uri()
+        return Response(
+            MatchingPageSerializer(
+                {
+                    "count": found.count,
+                    "next": replace_query_param(url, "page", page.next_page_number())
+                    if page.has_next()
+                    else None,
+                    "previous": replace_query_param(url, "page", page.previous_page_number())
+                    if page.has_previous()
+                    else None,
+                    "results": page.object_list,
+                }
+            ).data
+        )
 
     @extend_schema(
         summary=_("Mark a demand fulfilled or withdrawn"),

@@ -16,7 +16,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from werkstatt.network.forms.organisations import CapabilityTreeWidget, capability_choices
-from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
+from werkstatt.network.models import (
+    Capability,
+    Certification,
+    Material,
+    Organisation,
+    Region,
+    Sector,
+)
 from werkstatt.uploads import MultipleFileField
 
 from .models import CooperationOffer, Demand, Inquiry, PartnershipType, Visibility
@@ -490,6 +497,55 @@ class CooperationFilterForm(forms.Form):
         queryset=Capability.objects.order_by("key"),
         to_field_name="key",
     )
+
+
+class DemandFilterForm(forms.Form):
+    """The demand lists' filters (GET); invalid values are ignored, not errors."""
+
+    capability = forms.ModelChoiceField(
+        label=capfirst(_("capability")),
+        required=False,
+        queryset=Capability.objects.order_by("key"),
+        to_field_name="key",
+        empty_label=_("All"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Delivery district"),
+        required=False,
+        queryset=Region.objects.exclude(kind=Region.Kind.STATE).order_by("name_de"),
+        to_field_name="code",
+        empty_label=_("All"),
+    )
+    certification = forms.ModelChoiceField(
+        label=_("Required certification"),
+        required=False,
+        queryset=Certification.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("All"),
+    )
+    deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE_WIDGET)
+    deadline_to = forms.DateField(label=_("Deadline until"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Grouped by DIN 8580 main group, as everywhere; the values are the keys.
+        by_pk = dict(Capability.objects.values_list("pk", "key"))
+        self.fields["capability"].choices = [
+            ("", _("All")),
+            *[
+                (group, [(by_pk[pk], label) for pk, label in options])
+                for group, options in capability_choices()
+            ],
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.filters())
 
 
 class InquiryFilterForm(forms.Form):

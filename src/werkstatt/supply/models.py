@@ -24,6 +24,7 @@ from werkstatt.network.models import (
     Certification,
     Material,
     Organisation,
+    Region,
     Sector,
 )
 from werkstatt.uploads import private_storage
@@ -54,7 +55,16 @@ class Demand(models.Model):
     # Geocoded from postcode/place by the service (network.services.geocoding).
     delivery_lat = models.FloatField(_("latitude"), null=True, blank=True)
     delivery_lon = models.FloatField(_("longitude"), null=True, blank=True)
-    deadline = models.DateField(_("deadline"))
+    # The district of the delivery place (geocoding's region code), for the region filter.
+    delivery_region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("delivery district"),
+    )
+    deadline = models.DateField(_("deadline"), db_index=True)
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )

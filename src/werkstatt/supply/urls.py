@@ -5,6 +5,7 @@ from .views import attachments, cooperation, demands, inquiries
 app_name = "supply"
 urlpatterns = [
     path("", demands.index, name="index"),
+    path("passend/", demands.matching, name="matching"),
     # Demands (views/demands.py).
     path("bedarf/neu/", demands.demand_create, name="demand_create"),
     path("bedarf/<int:pk>/", demands.demand_detail, name="demand"),

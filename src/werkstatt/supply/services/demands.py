@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from werkstatt.network.models import Capability, Certification, Material, Organisation
+from werkstatt.network.models import Capability, Certification, Material, Organisation, Region
 from werkstatt.network.services import geocoding
 
 from ..models import Demand, DemandStep, Inquiry, InquiryMessage, Visibility
@@ -133,6 +133,10 @@ def check_open(demand: Demand) -> None:
 # --- writes -----------------------------------------------------------------------------------
 
 
+def _region(place: geocoding.Place) -> Region | None:
+    return Region.objects.filter(code=place.region_code).first() if place.region_code else None
+
+
 def _write_steps(demand: Demand, steps: Sequence[StepData]) -> None:
     demand.steps.all().delete()
     for order, data in enumerate(steps, start=1):
@@ -203,6 +207,7 @@ def do_create_demand(
     demand.title = demand.title.strip()
     demand.visibility = data.get("visibility") or Visibility.PUBLIC
     demand.delivery_lat, demand.delivery_lon = place.lat, place.lon
+    demand.delivery_region = _region(place)
     if not demand.delivery_city:
         demand.delivery_city = place.name
     demand.save()
@@ -233,6 +238,7 @@ def do_update_demand(
         setattr(demand, name, merged[name])
     demand.title = demand.title.strip()
     demand.delivery_lat, demand.delivery_lon = place.lat, place.lon
+    demand.delivery_region = _region(place)
     if not demand.delivery_city:
         demand.delivery_city = place.name
     demand.save()

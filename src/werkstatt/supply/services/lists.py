@@ -3,6 +3,7 @@ than the viewer may see (services/visibility.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -29,9 +30,15 @@ def active_demands(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     return queryset.filter(status=Demand.Status.OPEN, deadline__gte=timezone.localdate())
 
 
-def open_demands(user: Any) -> QuerySet[Demand]:
-    """Open demands `user` may see whose deadline has not passed, newest first."""
-    return demand_list_queryset(active_demands(visible_demands(user))).order_by("-created", "-pk")
+def open_demands(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Demand]:
+    """Open demands `user` may see whose deadline has not passed, newest first; `filters` as
+    matching.filter_demands takes them."""
+    demands = active_demands(visible_demands(user))
+    if filters:
+        from .matching import filter_demands
+
+        demands = filter_demands(demands, filters)
+    return demand_list_queryset(demands).order_by("-created", "-pk")
 
 
 def own_demands(user: Any) -> QuerySet[Demand]:

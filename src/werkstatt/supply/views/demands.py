@@ -13,10 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from werkstatt.network.models import Organisation
+
 from ..forms import (
     AttachmentForm,
     ConsortiumOptionsForm,
     DeadlineForm,
+    DemandFilterForm,
     DemandForm,
     DemandStatusForm,
     DemandStepFormSet,
@@ -26,6 +29,7 @@ from ..forms import (
 from ..models import Demand, DemandStep
 from ..services import demands as services
 from ..services import lists, planning
+from ..services import matching as matching_service
 from .common import GET, GET_POST, PAGE_SIZE, object_view, run
 
 demand_view = object_view(Demand, "supply.view_demand")
@@ -35,16 +39,57 @@ demand_planning_view = object_view(Demand, "supply.view_demand", "supply.plan_de
 
 @GET
 def index(request: HttpRequest) -> HttpResponse:
-    page_obj = Paginator(lists.open_demands(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filter_form = DemandFilterForm(request.GET or None)
+    page_obj = Paginator(
+        lists.open_demands(request.user, filter_form.filters()), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "page_obj": page_obj,
+        "filter_form": filter_form,
         "own_demands": lists.own_demands(request.user)[:10],
         "offers": lists.latest_offers(request.user)[:6],
         "can_add": request.user.has_perm("supply.add_demand"),
     }
     return render(request, "supply/index.html", context)
+
+
+@GET
+@login_required
+def matching(request: HttpRequest) -> HttpResponse:
+    """Passende Bedarfe: the demands one of the user's organisations can serve, best first."""
+    if not request.user.has_perm("supply.add_demand"):
+        raise PermissionDenied
+    organisations = list(admin_organisations(request.user))
+    slug = request.GET.get("organisation") or ""
+    organisation = next((o for o in organisations if o.slug == slug), None)
+    if organisation is None and slug and request.user.is_superuser:
+        organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None and not slug and organisations:
+        organisation = organisations[0]
+    if slug and organisation is None:
+        raise Http404
+    filter_form = DemandFilterForm(request.GET or None)
+    found = (
+        matching_service.matching_demands(
+            organisation,
+            request.user,
+            page=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            filters=filter_form.filters(),
+        )
+        if organisation is not None
+        else None
+    )
+    return render(
+        request,
+        "supply/matching.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "filter_form": filter_form,
+            "page_obj": found.page if found else None,
+        },
+    )
 
 
 def _steps_formset(request: HttpRequest, initial: list | None = None):
