@@ -310,6 +310,7 @@ REASONS: dict[str, Any] = {
     "same_city": _("same place"),
     "different_city": _("different place"),
     "same_website": _("same website"),
+    "different_website": _("different website"),
 }
 
 
