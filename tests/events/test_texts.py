@@ -176,7 +176,9 @@ def test_the_badges_qr_code_is_the_tickets_code_module_for_module(tmp_path):
     )
 
     if shutil.which("pdftoppm") is None:
-        pytest.fail("pdftoppm (poppler-utils) is missing: make test installs it (scripts/system-deps.sh)")
+        pytest.fail(
+            "pdftoppm (poppler-utils) is missing: make test installs it (scripts/system-deps.sh)"
+        )
     event = EventFactory(title="IMPRO Zulieferkonferenz")
     registration = RegistrationFactory(
         event=event,

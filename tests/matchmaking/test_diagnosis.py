@@ -104,7 +104,9 @@ def test_in_the_schedule_pdf_not_placed_stays_in_its_column():
     from werkstatt.matchmaking.services.documents import schedule_pdf
 
     if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext (poppler-utils) is missing: make test installs it (scripts/system-deps.sh)")
+        pytest.fail(
+            "pdftotext (poppler-utils) is missing: make test installs it (scripts/system-deps.sh)"
+        )
     event = b2b_event(slots=1, tables=1)
     me = participant(event)
     meeting(me, participant(event, organisation_name="Gegenüber GmbH"))

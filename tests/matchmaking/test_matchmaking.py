@@ -27,11 +27,13 @@ def test_a_request_accepted_becomes_a_meeting_and_both_sides_are_told():
     buyer = participant(event, organisation_name="Maschinenbau Chemnitz GmbH")
     supplier = participant(event, organisation_name="Laserzuschnitt Zwickau")
     request = matching.do_send_request(buyer, supplier, "Brauchen Laserzuschnitt für Rahmen.")
-    assert Notification.objects.filter(recipient=supplier.registration.user).exists()
+    # The message and the answer travel with the notifications (quoted in the e-mail).
+    told = Notification.objects.get(recipient=supplier.registration.user)
+    assert told.body == "Brauchen Laserzuschnitt für Rahmen."
     matching.do_answer_request(request, accept=True, answer="Gern!")
     meeting_ = Meeting.objects.get()
     assert meeting_.request == request and meeting_.slot is None
-    assert Notification.objects.filter(recipient=buyer.registration.user).exists()
+    assert Notification.objects.get(recipient=buyer.registration.user).body == "Gern!"
     with pytest.raises(ValidationError):
         matching.do_answer_request(request, accept=False)
 

@@ -214,6 +214,7 @@ def do_send_request(sender: Profile, recipient: Profile, message: str) -> Meetin
         title=format_lazy(gettext_lazy("{} asks you for a meeting"), sender.display_name),
         url=_hub_url(sender.event),
         target=request,
+        body=message,
     )
     return request
 
@@ -246,6 +247,7 @@ def do_answer_request(request: MeetingRequest, *, accept: bool, answer: str = ""
         title=format_lazy(title, request.recipient.display_name),
         url=_hub_url(request.event),
         target=request,
+        body=request.answer,
     )
     return request
 
