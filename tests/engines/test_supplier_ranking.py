@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from werkstatt.engines.geo import haversine_km
 from werkstatt.engines.consortium import Step, Supplier, can_do
+from werkstatt.engines.geo import haversine_km
 from werkstatt.engines.supplier_ranking import (
     CERTIFICATION_SHORT,
     GENERIC_MATCH,

@@ -133,9 +133,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                         "score": match.score,
                         "identical": "identical_name" in match.reasons,
                         "can_join": request.user.has_perm("network.join_organisation", candidate),
-                        "can_claim": request.user.has_perm(
-                            "network.claim_organisation", candidate
-                        ),
+                        "can_claim": request.user.has_perm("network.claim_organisation", candidate),
                     }
                 )
         if candidates:
@@ -359,9 +357,7 @@ def organisation_join(request: HttpRequest, org: Organisation) -> HttpResponse:
             messages.error(request, message)
     else:
         if services.has_active_admin(org):
-            messages.success(
-                request, _("Your request has been sent to the organisation's admins.")
-            )
+            messages.success(request, _("Your request has been sent to the organisation's admins."))
         else:
             messages.success(
                 request,
