@@ -441,6 +441,97 @@ def test_a_batch_is_imported_only_once(moderator):
     assert Organisation.objects.count() == 4
 
 
+class WorkerDied(BaseException):
+    """What the import sees when its process is killed: nothing of ours catches it, the
+    transaction is rolled back (as the database does for a connection that is gone)."""
+
+
+def dies_at(message):
+    def progress(done, total, text=""):
+        if str(text) == str(message):
+            raise WorkerDied
+
+    return progress
+
+
+def a_stale_worker_is_given_up(job):
+    """The worker stopped beating: jobs.services.requeue_stale queues its job again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from werkstatt.jobs.models import Job
+    from werkstatt.jobs.services import requeue_stale
+
+    Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - timedelta(hours=2))
+    assert requeue_stale() == (1, 0)
+
+
+def test_an_import_whose_worker_died_is_imported_again_by_the_requeued_job(moderator, settings):
+    from django.utils.translation import gettext
+
+    from werkstatt.jobs.models import Job
+    from werkstatt.jobs.services import claim, run_job
+
+    settings.JOBS_MODE = "worker"
+    batch = checked(moderator, "semikolon_windows1252.csv")
+    job = importer.do_commit(batch, moderator)
+    batch.refresh_from_db()
+    assert (batch.status, batch.job_id) == (ImportBatch.Status.QUEUED, job.pk)
+    assert claim("worker-a", job_id=job.pk) is not None
+    with translation.override("de"), pytest.raises(WorkerDied):
+        importer.run_import(batch.pk, dies_at(gettext("Creating the organisations")), job_id=job.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.RUNNING  # as a killed worker leaves it
+    assert Organisation.objects.count() == 0
+
+    # Another job cannot take the batch over; the same job, queued again, imports it.
+    assert importer.run_import(batch.pk, job_id=job.pk + 1000)["skipped"] is True
+    a_stale_worker_is_given_up(job)
+    run_job(claim("worker-b"), worker="worker-b", live=False)
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.attempts == 2
+    assert batch.status == ImportBatch.Status.DONE
+    assert batch.report["counts"]["created"] == 4
+    assert Organisation.objects.count() == 4
+    assert set(batch.rows.values_list("result", flat=True)) == {ImportRow.Result.CREATED}
+
+
+def test_an_import_whose_worker_died_while_indexing_is_indexed_by_the_requeued_job(
+    moderator, settings
+):
+    from django.utils.translation import gettext
+
+    from werkstatt.jobs.models import Job
+    from werkstatt.jobs.services import claim, run_job
+    from werkstatt.network.models import SearchTerm
+    from werkstatt.network.services.search_index import BATCH_SIZE
+
+    settings.JOBS_MODE = "worker"
+    rows = BATCH_SIZE + 50  # the index is written in batches: the worker dies after the first
+    data = "Firma;PLZ;Ort\n" + "".join(
+        f"Firma Nummer {n} GmbH;09111;Chemnitz\n" for n in range(rows)
+    )
+    batch = checked(moderator, "liste.csv", data.encode())
+    job = importer.do_commit(batch, moderator)
+    claim("worker-a", job_id=job.pk)
+    with translation.override("de"), pytest.raises(WorkerDied):
+        importer.run_import(batch.pk, dies_at(gettext("Updating the search index")), job_id=job.pk)
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DONE
+    indexed = SearchTerm.objects.values("organisation").distinct().count
+    assert indexed() == BATCH_SIZE
+
+    a_stale_worker_is_given_up(job)
+    run_job(claim("worker-b"), worker="worker-b", live=False)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["reindexed"] == rows
+    assert Organisation.objects.count() == rows  # imported once
+    assert indexed() == rows
+
+
 def test_report_csv_lists_every_row_with_its_reason(moderator):
     batch = commit(checked(moderator, "fehlerhafte_zeilen.csv"), moderator)
     text = "".join(importer.report_csv(batch))

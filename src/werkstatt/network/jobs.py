@@ -34,4 +34,4 @@ def run_import(ctx: Any, payload: dict[str, Any]) -> dict[str, Any]:
     if not ImportBatch.objects.filter(pk=batch_id).exists():
         raise JobError(gettext("The import no longer exists."))
     ctx.set_result_url(importer.import_result_url(ImportBatch(pk=batch_id)))
-    return importer.run_import(batch_id, ctx.progress)
+    return importer.run_import(batch_id, ctx.progress, job_id=ctx.job.pk)

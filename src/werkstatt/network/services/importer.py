@@ -940,21 +940,54 @@ class _Slugs:
         return slug
 
 
-def run_import(batch_id: int, progress: Progress | None = None) -> dict[str, Any]:
-    """Import a queued batch all-or-nothing; return the report. Runs in the job.
+def run_import(
+    batch_id: int, progress: Progress | None = None, *, job_id: int | None = None
+) -> dict[str, Any]:
+    """Import a queued batch all-or-nothing; return the report. Runs in the job `job_id`.
 
     A batch that is not queued (already imported, or being imported by another worker) is left
-    alone, so a job that runs twice imports once.
+    alone, so a job that runs twice imports once. A batch still "running" under this same job
+    is one whose worker died (the job was queued again, see jobs.services.requeue_stale): its
+    transaction was rolled back, so the import starts again from the beginning. Should the
+    earlier worker still be alive, the write that opens the transaction waits for its lock
+    (the batch row on PostgreSQL, the database on SQLite) and then finds the batch done. A
+    batch done under this job gets its search index written again (the worker may have died
+    after the commit, before the index).
     """
     progress = progress or (lambda done, total, message="": None)
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
-        status=ImportBatch.Status.RUNNING
+    claimable = Q(status=ImportBatch.Status.QUEUED)
+    if job_id is not None:
+        claimable |= Q(status=ImportBatch.Status.RUNNING, job_id=job_id)
+    claimed = (
+        ImportBatch.objects.filter(claimable, pk=batch_id)
+        .exclude(status=ImportBatch.Status.DONE)
+        .update(status=ImportBatch.Status.RUNNING)
     )
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if not claimed:
+        if (
+            job_id is not None
+            and batch.job_id == job_id
+            and batch.status == ImportBatch.Status.DONE
+        ):
+            ids = _imported_ids(batch)
+            _reindex(batch_id, ids, progress)
+            return {
+                "batch": batch_id,
+                "skipped": True,
+                "status": batch.status,
+                "reindexed": len(ids),
+            }
         return {"batch": batch_id, "skipped": True, "status": batch.status}
     try:
         with transaction.atomic():
+            # The first write holds the batch for this transaction (see the docstring).
+            held = ImportBatch.objects.filter(
+                pk=batch_id, status=ImportBatch.Status.RUNNING
+            ).update(status=ImportBatch.Status.RUNNING)
+            if not held:  # finished by an earlier worker meanwhile
+                batch.refresh_from_db()
+                return {"batch": batch_id, "skipped": True, "status": batch.status}
             report = _import_rows(batch, progress)
     except CommitError as exc:
         return _fail(batch, describe(exc.code, exc.params))
@@ -963,23 +996,33 @@ def run_import(batch_id: int, progress: Progress | None = None) -> dict[str, Any
     except Exception as exc:
         logger.exception("Import %s failed", batch_id)
         return _fail(batch, describe("database_error", {"error": type(exc).__name__}))
-    ids = report.pop("_ids")
+    _reindex(batch_id, report.pop("_ids"), progress)
+    return report
+
+
+def _imported_ids(batch: ImportBatch) -> list[int]:
+    return sorted(
+        set(batch.rows.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
+    )
+
+
+def _reindex(batch_id: int, ids: list[int], progress: Progress) -> None:
     try:
         from . import search_index
     except ImportError:  # the search index is not installed in this build
-        return report
+        return
     try:
         message = gettext("Updating the search index")
         search_index.reindex(ids, progress=lambda done, total: progress(done, total, message))
     except Exception:  # the import stands; the index can be rebuilt with reindex_all
         logger.exception("Reindexing after import %s failed", batch_id)
-    return report
 
 
 def _fail(batch: ImportBatch, message: str) -> dict[str, Any]:
     from werkstatt.jobs.registry import JobError
 
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    # Never over a batch that another worker has imported meanwhile.
+    ImportBatch.objects.filter(pk=batch.pk).exclude(status=ImportBatch.Status.DONE).update(
         status=ImportBatch.Status.FAILED,
         report={**batch.report, "error": message, "committed": None},
     )
