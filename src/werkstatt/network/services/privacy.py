@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from ..models import ContactPerson, Organisation, OrganisationMembership
 from .organisations import _org_link, _tell, network_moderators
 
+# What the download holds from here (the profile page lists it).
+DESCRIPTION = _("Contact-person entries of organisations that carry your e-mail address")
+
 Role = OrganisationMembership.Role
 Status = OrganisationMembership.Status
 
