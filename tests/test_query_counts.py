@@ -165,6 +165,9 @@ def _user(kind: str):
 
 
 def _count(client, url: str) -> tuple[int, list[str]]:
+    from django.core.cache import caches
+
+    caches["pages"].clear()  # the rendering is counted, not the shared page fragments
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
