@@ -18,6 +18,7 @@ ID = {"pk": "{invited_demand}"}
 INQ = {"pk": "{inquiry}"}
 OF = {"pk": "{offer}"}
 MOF = {"pk": "{members_offer}"}
+CO = {"pk": "{contact}"}
 
 BUYER_ADMINS = "login 403 403 200 403 403 200"
 BUYER_ADMINS_POST = "login 403 403 302 403 403 302"
@@ -101,6 +102,25 @@ ROWS = [
     Row("supply:cooperation_edit", OF, "GET", BUYER_ADMINS),
     Row("supply:cooperation_close", OF, "GET", POST_ONLY),
     Row("supply:cooperation_close", OF, "POST", BUYER_ADMINS_POST),
+    # "admin" speaks for {org}, whose profile it is, and for {hidden}: may ask for {hidden}.
+    Row("supply:cooperation_interest", OF, "GET", "login 403 403 200 200 403 403"),
+    Row(
+        "supply:cooperation_interest",
+        OF,
+        "POST",
+        "login 403 403 200 302 403 403",
+        {"message": "Wir sind interessiert."},
+        note="invalid for admin (no organisation chosen)",
+    ),
+    Row("supply:cooperation_contact", CO, "GET", "login 404 200 200 200 404 200"),
+    Row("supply:cooperation_contact_reply", CO, "GET", POST_ONLY),
+    Row(
+        "supply:cooperation_contact_reply",
+        CO,
+        "POST",
+        "login 404 403 302 302 404 302",
+        {"message": "Gern."},
+    ),
     # --- API --------------------------------------------------------------------------------
     Row("supply_api:demand-list", {}, "GET", ALL_200),
     Row("supply_api:demand-matching", {}, "GET", "401 403 403 200 200 403 400"),
@@ -148,6 +168,22 @@ ROWS = [
     Row("supply_api:cooperation-offer-detail", OF, "PATCH", API_BUYER_ADMINS, {}),
     Row("supply_api:cooperation-offer-close", OF, "POST", API_BUYER_ADMINS),
     Row("supply_api:cooperation-offer-matches", OF, "GET", ALL_200),
+    Row(
+        "supply_api:cooperation-offer-interest",
+        OF,
+        "POST",
+        "401 403 403 400 201 403 201",
+        {"organisation": "andere", "message": "Interesse"},
+    ),
+    Row("supply_api:cooperation-contact-list", {}, "GET", "401 200 200 200 200 200 200"),
+    Row("supply_api:cooperation-contact-detail", CO, "GET", "401 404 200 200 200 404 200"),
+    Row(
+        "supply_api:cooperation-contact-reply",
+        CO,
+        "POST",
+        "401 404 403 200 200 404 200",
+        {"message": "Gern."},
+    ),
 ]
 
 
@@ -189,6 +225,9 @@ def world(users: dict, values: dict) -> None:
     (inquiry_attachment,) = attachments.store(other_demand, None, checked, inquiry.messages.first())
     offer = CooperationOfferFactory(organisation=org)
     members_offer = CooperationOfferFactory(organisation=org, visibility=Visibility.MEMBERS)
+    from werkstatt.supply.services.cooperation import do_express_interest
+
+    contact = do_express_interest(offer, None, other, "Wir hätten Interesse.")
     values.update(
         {
             "other": other.slug,
@@ -200,6 +239,7 @@ def world(users: dict, values: dict) -> None:
             "inquiry": inquiry.pk,
             "offer": offer.pk,
             "members_offer": members_offer.pk,
+            "contact": contact.pk,
             "attachment": attachment.pk,
             "members_attachment": members_attachment.pk,
             "inquiry_attachment": inquiry_attachment.pk,

@@ -215,13 +215,21 @@ def test_cooperation_offers_through_the_api(api, buyer):
     assert response.status_code == 201, response.json()
     assert response.json()["partnership_types"] == ["licence", "research"]
     pk = response.json()["id"]
-    request = CooperationOfferFactory(direction="request", partnership_types="|licence|")
+    # Matches need a real overlap (here the capability); a shared partnership type alone is none.
+    unrelated = CooperationOfferFactory(
+        direction="request", partnership_types="|licence|", summary="Gesucht."
+    )
+    request = CooperationOfferFactory(
+        direction="request",
+        partnership_types="|licence|",
+        capabilities=["trennen.spanen.fraesen"],
+    )
     matches = api.get(reverse("supply_api:cooperation-offer-matches", args=[pk])).json()
     assert [m["offer"]["id"] for m in matches] == [request.pk]
     closed = api.post(reverse("supply_api:cooperation-offer-close", args=[pk]))
     assert closed.json()["status"] == "closed"
     listed = APIClient().get(reverse("supply_api:cooperation-offer-list")).json()["results"]
-    assert [o["id"] for o in listed] == [request.pk]
+    assert sorted(o["id"] for o in listed) == sorted([unrelated.pk, request.pk])
 
 
 def test_invitations_by_slug_and_hidden_organisations_are_unknown(api, buyer):

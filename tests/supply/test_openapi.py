@@ -22,6 +22,10 @@ PATHS = {
     "/api/v1/lieferketten/cooperation-offers/{id}/",
     "/api/v1/lieferketten/cooperation-offers/{id}/close/",
     "/api/v1/lieferketten/cooperation-offers/{id}/matches/",
+    "/api/v1/lieferketten/cooperation-offers/{id}/interest/",
+    "/api/v1/lieferketten/cooperation-contacts/",
+    "/api/v1/lieferketten/cooperation-contacts/{id}/",
+    "/api/v1/lieferketten/cooperation-contacts/{id}/reply/",
 }
 
 

@@ -13,6 +13,7 @@ from tests.factories import (
     CapabilityFactory,
     CertificationFactory,
     OrganisationAdminFactory,
+    OrganisationFactory,
     SectorFactory,
     SuperuserFactory,
 )
@@ -60,7 +61,17 @@ def _message_attachment(ctx, i):
     attachments.store(inquiry.demand, None, checked, inquiry.messages.first())
 
 
+def _contact(ctx, i):
+    from werkstatt.supply.services.cooperation import do_express_interest
+
+    do_express_interest(
+        CooperationOfferFactory(organisation=ctx["org"]), None, OrganisationFactory(), "Hallo"
+    )
+
+
 CASES: dict[str, tuple[Callable, Callable, bool]] = {
+    "inquiries (contacts)": (lambda ctx: reverse("supply:inquiries"), _contact, False),
+    "api contacts": (lambda ctx: reverse("supply_api:cooperation-contact-list"), _contact, False),
     "matching demands": (lambda ctx: reverse("supply:matching"), _matching_demand, False),
     "api matching demands": (
         lambda ctx: reverse("supply_api:demand-matching"),

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Attachment, CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
+from .models import (
+    Attachment,
+    CooperationContact,
+    CooperationMessage,
+    CooperationOffer,
+    Demand,
+    DemandStep,
+    Inquiry,
+    InquiryMessage,
+)
 
 
 class DemandStepInline(admin.TabularInline):
@@ -65,3 +74,18 @@ class CooperationOfferAdmin(admin.ModelAdmin):
     list_select_related = ("organisation",)
     raw_id_fields = ["organisation", "created_by"]
     filter_horizontal = ["capabilities", "sectors"]
+
+
+class CooperationMessageInline(admin.TabularInline):
+    model = CooperationMessage
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(CooperationContact)
+class CooperationContactAdmin(admin.ModelAdmin):
+    list_display = ("offer", "organisation", "updated")
+    search_fields = ("offer__title", "organisation__name")
+    list_select_related = ("offer", "organisation")
+    raw_id_fields = ["offer", "organisation", "created_by"]
+    inlines = [CooperationMessageInline]

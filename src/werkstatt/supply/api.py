@@ -31,10 +31,13 @@ from rest_framework.utils.urls import replace_query_param
 from werkstatt import uploads
 from werkstatt.network.api import UserLanguageMixin
 from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
+from werkstatt.network.rules import is_organisation_admin
 
 from .forms import DemandFilterForm, admin_organisations
 from .models import (
     Attachment,
+    CooperationContact,
+    CooperationMessage,
     CooperationOffer,
     Demand,
     DemandStep,
@@ -394,6 +397,35 @@ class ConsortiumPlanSerializer(serializers.Serializer):
             {"step": step.order, "capability": step.capability.key, "broader": broader.key}
             for step, broader in plan.widened
         ]
+
+
+class InterestSerializer(serializers.Serializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        error_messages={"does_not_exist": _("Unknown organisation “{value}”.")},
+    )
+    message = serializers.CharField(max_length=5000)
+
+
+class CooperationMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CooperationMessage
+        fields = ["side", "text", "created"]
+
+
+class CooperationContactSerializer(serializers.ModelSerializer):
+    offer = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    messages = CooperationMessageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CooperationContact
+        fields = ["id", "offer", "organisation", "messages", "created", "updated"]
+
+
+class ReplySerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=5000)
 
 
 class MatchSerializer(serializers.Serializer):
@@ -880,6 +912,29 @@ class CooperationOfferViewSet(
         return Response(OfferSerializer(offer).data)
 
     @extend_schema(
+        summary=_("Express interest: a message to the profile's organisation"),
+        request=InterestSerializer,
+        responses={201: CooperationContactSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def interest(self, request, pk=None):
+        offer = self.get_object()
+        require(request, "supply.express_interest", offer)
+        serializer = InterestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = serializer.validated_data["organisation"]
+        if not request.user.has_perm("supply.add_demand_for", organisation):
+            raise ValidationError({"organisation": [_("Please choose one of your organisations.")]})
+        contact = call(
+            cooperation_services.do_express_interest,
+            offer,
+            request.user,
+            organisation,
+            serializer.validated_data["message"],
+        )
+        return Response(CooperationContactSerializer(contact).data, status=201)
+
+    @extend_schema(
         summary=_("Matching profiles of the complementary direction, with reasons"),
         responses=MatchSerializer(many=True),
     )
@@ -890,3 +945,56 @@ class CooperationOfferViewSet(
             cooperation_services.match_suggestions(offer, request.user) if offer.is_active else []
         )
         return Response(MatchSerializer(found, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Expressions of interest of the caller's organisations")),
+    retrieve=extend_schema(summary=_("An expression of interest with its messages")),
+)
+class CooperationContactViewSet(
+    UserLanguageMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = CooperationContactSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            lists.cooperation_contacts(self.request.user)
+            .select_related("organisation")
+            .prefetch_related("messages")
+        )
+
+    def get_object(self) -> CooperationContact:
+        contact = get_object_or_404(
+            CooperationContact.objects.select_related("offer__organisation", "organisation"),
+            pk=self.kwargs["pk"],
+        )
+        if not self.request.user.has_perm("supply.view_cooperationcontact", contact):
+            raise Http404
+        return contact
+
+    @extend_schema(
+        summary=_("Answer in the conversation (either organisation's admins)"),
+        request=ReplySerializer,
+        responses=CooperationContactSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        contact = self.get_object()
+        require(request, "supply.reply_cooperationcontact", contact)
+        serializer = ReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        side = (
+            CooperationMessage.Side.INTERESTED
+            if is_organisation_admin(request.user, contact.organisation)
+            else CooperationMessage.Side.POSTER
+        )
+        call(
+            cooperation_services.do_reply,
+            contact,
+            request.user,
+            side,
+            serializer.validated_data["message"],
+        )
+        return Response(CooperationContactSerializer(contact).data)

@@ -12,5 +12,8 @@ router.register("demands", api.DemandViewSet, basename="demand")
 router.register("inquiries", api.InquiryViewSet, basename="inquiry")
 router.register("attachments", api.AttachmentViewSet, basename="attachment")
 router.register("cooperation-offers", api.CooperationOfferViewSet, basename="cooperation-offer")
+router.register(
+    "cooperation-contacts", api.CooperationContactViewSet, basename="cooperation-contact"
+)
 
 urlpatterns = [path("", include(router.urls))]

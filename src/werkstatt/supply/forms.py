@@ -474,6 +474,33 @@ class CooperationOfferForm(OrganisationChoiceMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
 
 
+class InterestForm(OrganisationChoiceMixin, forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Who you are, what you offer or need, and how to go on"),
+    )
+
+    def __init__(self, *args: Any, user: Any, offer: CooperationOffer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_organisation(user, _("For"))
+        field = self.fields["organisation"]
+        field.queryset = field.queryset.exclude(pk=offer.organisation_id)
+        if (
+            self.only_organisation is not None
+            and self.only_organisation.pk == offer.organisation_id
+        ):
+            self.only_organisation = None
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class CooperationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search term"), required=False, max_length=200)
     direction = forms.ChoiceField(

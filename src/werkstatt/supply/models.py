@@ -413,3 +413,74 @@ class CooperationOffer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE and not self.is_expired
+
+
+class CooperationContact(models.Model):
+    """An organisation's interest in a profile of the exchange ("Interesse bekunden", as the
+    Enterprise Europe Network has it), and the conversation with the profile's organisation."""
+
+    offer = models.ForeignKey(
+        CooperationOffer,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("cooperation offer"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cooperation_contacts",
+        verbose_name=_("interested organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
+        ordering = ["-updated", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "organisation"], name="one_contact_per_offer_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.offer}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:cooperation_contact", kwargs={"pk": self.pk})
+
+
+class CooperationMessage(models.Model):
+    class Side(models.TextChoices):
+        INTERESTED = "interested", _("Interested organisation")
+        POSTER = "poster", _("Profile's organisation")
+
+    contact = models.ForeignKey(
+        CooperationContact, on_delete=models.CASCADE, related_name="messages"
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["contact", "created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} · {self.get_side_display()}"

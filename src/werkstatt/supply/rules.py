@@ -11,7 +11,7 @@ import rules
 from werkstatt.accounts.rules import is_superuser
 from werkstatt.network.rules import is_organisation_admin, is_organisation_member
 
-from .models import Attachment, CooperationOffer, Demand, Inquiry
+from .models import Attachment, CooperationContact, CooperationOffer, Demand, Inquiry
 from .services.visibility import (
     admin_organisation_ids,
     is_curator,
@@ -80,6 +80,23 @@ def is_offer_admin(user, offer: CooperationOffer | None) -> bool:
     return offer is not None and is_organisation_admin(user, offer.organisation)
 
 
+@rules.predicate
+def is_contact_member(user, contact: CooperationContact | None) -> bool:
+    """A member of the interested organisation or of the profile's."""
+    return contact is not None and (
+        is_organisation_member(user, contact.organisation)
+        or is_organisation_member(user, contact.offer.organisation)
+    )
+
+
+@rules.predicate
+def is_contact_admin(user, contact: CooperationContact | None) -> bool:
+    return contact is not None and (
+        is_organisation_admin(user, contact.organisation)
+        or is_organisation_admin(user, contact.offer.organisation)
+    )
+
+
 # Demands.
 rules.add_perm("supply.view_demand", can_see_demand)
 # Without an object: may post demands at all; with an organisation: for that one.
@@ -102,3 +119,8 @@ rules.add_perm("supply.answer_inquiry", is_buyer_admin | is_superuser)
 rules.add_perm("supply.view_cooperationoffer", can_see_offer)
 rules.add_perm("supply.add_cooperationoffer", speaks_for_an_organisation | is_superuser)
 rules.add_perm("supply.change_cooperationoffer", is_offer_admin | is_superuser)
+# "Interesse bekunden": who speaks for an organisation and sees the profile.
+rules.add_perm("supply.express_interest", can_see_offer & speaks_for_an_organisation)
+# The conversation that follows: the two organisations (and the operator, reading).
+rules.add_perm("supply.view_cooperationcontact", is_contact_member | is_superuser)
+rules.add_perm("supply.reply_cooperationcontact", is_contact_admin)

@@ -39,4 +39,19 @@ urlpatterns = [
     path("kooperation/<int:pk>/", cooperation.cooperation_detail, name="cooperation"),
     path("kooperation/<int:pk>/bearbeiten/", cooperation.cooperation_edit, name="cooperation_edit"),
     path("kooperation/<int:pk>/beenden/", cooperation.cooperation_close, name="cooperation_close"),
+    path(
+        "kooperation/<int:pk>/interesse/",
+        cooperation.cooperation_interest,
+        name="cooperation_interest",
+    ),
+    path(
+        "kooperation/kontakt/<int:pk>/",
+        cooperation.cooperation_contact,
+        name="cooperation_contact",
+    ),
+    path(
+        "kooperation/kontakt/<int:pk>/antwort/",
+        cooperation.cooperation_contact_reply,
+        name="cooperation_contact_reply",
+    ),
 ]

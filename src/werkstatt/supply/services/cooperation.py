@@ -2,9 +2,10 @@
 
 Profiles follow the Enterprise Europe Network: technology or business, offer or request,
 the partnership types sought. A match pairs an offer with a request (complementary direction)
-of another organisation and says why: the same kind, shared partnership types, capabilities
-and sectors, and how similar the German texts are (our own lexical analysis in engines/text.py:
-stemming, umlauts, compounds; cosine of BM25-saturated term weights).
+of another organisation when they really overlap (the same or a related capability, a sector,
+or clearly similar texts; see match_suggestions) and says why: the capabilities, the sectors,
+the words both texts use (our own lexical analysis in engines/text.py: stemming, umlauts,
+compounds; cosine of BM25-saturated term weights), the shared partnership types.
 """
 
 from __future__ import annotations
@@ -18,18 +19,34 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from werkstatt.engines.supplier_ranking import text_terms
 from werkstatt.engines.text import index_terms
 from werkstatt.network.models import Capability, Organisation, Sector
 
-from ..models import CooperationOffer, PartnershipType, Visibility
+from ..models import (
+    CooperationContact,
+    CooperationMessage,
+    CooperationOffer,
+    PartnershipType,
+    Visibility,
+)
+from .notifying import organisation_admins, tell
 from .visibility import visible_offers
 
 OFFER_FIELDS = ("kind", "direction", "title", "summary", "visibility", "expires_on")
 # How much each kind of overlap weighs in a match's score (text similarity is 0..1, too).
 WEIGHTS = {"kind": 0.15, "partnership": 0.25, "capabilities": 0.3, "sectors": 0.1, "text": 0.2}
 MAX_CANDIDATES = 2000
+# Text similarity (cosine, 0..1): shown as a reason from TEXT_SHOWN; a match on its own from
+# TEXT_ALONE; against capabilities that have nothing in common only from
+# TEXT_DESPITE_CAPABILITIES (two texts about milling and powder coating share "Kleinserien",
+# "Stahl", "regional": that is no reason to meet).
+TEXT_SHOWN = 0.15
+TEXT_ALONE = 0.3
+TEXT_DESPITE_CAPABILITIES = 0.5
 MAX_EXPIRY_DAYS = 3 * 365
 
 
@@ -197,22 +214,30 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _capability_keys(offer: CooperationOffer) -> set[str]:
-    # A capability also stands for its parent group ("fuegen.schweissen.wig" ~ "fuegen.schweissen"),
-    # so related processes overlap a little, exact ones more.
-    keys: set[str] = set()
-    for cap in offer.capabilities.all():
-        keys.add(cap.key)
-        if "." in cap.key:
-            keys.add(cap.key.rsplit(".", 1)[0] + ".*")
-    return keys
+def related(a: str, b: str) -> bool:
+    """Whether two capability keys are the same process or one lies above the other
+    ("fuegen.schweissen" and "fuegen.schweissen.wig"); siblings (milling and turning) are not."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _shared_words(
+    own: Mapping[str, float], other: Mapping[str, float], words: Mapping[str, str]
+) -> list[str]:
+    """The description words both texts share, the most telling first (at most five)."""
+    shared = sorted((t for t in own if t in other), key=lambda t: -own[t] * other[t])
+    return [words[t] for t in shared if t in words][:5]
 
 
 def match_suggestions(offer: CooperationOffer, user: Any, *, limit: int = 10) -> list[Match]:
     """Profiles of the complementary direction that fit `offer`, best first, with reasons.
 
-    Only active profiles `user` may see, never the offer's own organisation's. A match needs
-    at least one shared partnership type, capability or sector, or clearly similar text.
+    Only active profiles `user` may see, never the offer's own organisation's. A match needs a
+    real overlap: a shared or related capability (the same process, or one above the other),
+    or, if one of the two names no capabilities, a shared sector; or clearly similar texts
+    (TEXT_ALONE), and when both name capabilities that have nothing to do with each other,
+    very similar texts (TEXT_DESPITE_CAPABILITIES). The same kind and shared partnership types
+    add to the score but never make a match on their own: nearly every business offer is for
+    subcontracting.
     """
     opposite = (
         CooperationOffer.Direction.REQUEST
@@ -227,41 +252,154 @@ def match_suggestions(offer: CooperationOffer, user: Any, *, limit: int = 10) ->
         ).order_by("-created", "-pk")[:MAX_CANDIDATES]
     )
     own_types = set(offer.partnership_type_list)
-    own_caps = _capability_keys(offer)
-    own_exact_caps = {c.key: c for c in offer.capabilities.all()}
+    own_caps = {c.key: c for c in offer.capabilities.all()}
     own_sectors = {s.code: s for s in offer.sectors.all()}
     own_terms = _terms(offer)
+    own_words = text_terms(f"{offer.title}\n{offer.summary}")
     labels = dict(PartnershipType.choices)
     matches: list[Match] = []
     for other in candidates:
+        other_caps = {c.key: c for c in other.capabilities.all()}
+        exact = sorted(own_caps[k].name for k in own_caps if k in other_caps)
+        near = sorted(
+            (own_caps[a].name, other_caps[b].name)
+            for a in own_caps
+            for b in other_caps
+            if a != b and related(a, b)
+        )
+        both_named = bool(own_caps and other_caps)
+        unrelated_caps = both_named and not exact and not near
+        other_sectors = {s.code for s in other.sectors.all()}
+        sectors = sorted(own_sectors[c].name for c in own_sectors if c in other_sectors)
+        similarity = text_similarity(own_terms, _terms(other))
+        text_needed = TEXT_DESPITE_CAPABILITIES if unrelated_caps else TEXT_ALONE
+        if not (exact or near or (sectors and not both_named) or similarity >= text_needed):
+            continue
         reasons: list[dict[str, Any]] = []
         score = 0.0
-        if other.kind == offer.kind:
-            score += WEIGHTS["kind"]
-            reasons.append({"kind": "same_kind", "label": other.get_kind_display()})
+        if exact or near:
+            overlap = len(exact) + 0.5 * len(near)
+            score += WEIGHTS["capabilities"] * min(1.0, overlap / max(len(own_caps), 1))
+        if exact:
+            reasons.append({"kind": "capabilities", "labels": exact})
+        if near:
+            reasons.append(
+                {"kind": "related_capabilities", "pairs": [list(pair) for pair in near[:3]]}
+            )
+        if sectors:
+            score += WEIGHTS["sectors"] * _jaccard(set(own_sectors), other_sectors)
+            reasons.append({"kind": "sectors", "labels": sectors})
+        if similarity >= TEXT_SHOWN:
+            score += WEIGHTS["text"] * similarity
+            words = _shared_words(own_terms, _terms(other), own_words)
+            reasons.append(
+                {"kind": "shared_words", "terms": words, "percent": round(similarity * 100)}
+                if words
+                else {"kind": "text", "percent": round(similarity * 100)}
+            )
         shared_types = own_types & set(other.partnership_type_list)
         if shared_types:
             score += WEIGHTS["partnership"] * _jaccard(own_types, set(other.partnership_type_list))
             reasons.append(
                 {"kind": "partnership", "labels": sorted(str(labels[t]) for t in shared_types)}
             )
-        other_caps = _capability_keys(other)
-        shared_caps = [own_exact_caps[k].name for k in own_exact_caps if k in other_caps]
-        if own_caps & other_caps:
-            score += WEIGHTS["capabilities"] * _jaccard(own_caps, other_caps)
-            if shared_caps:
-                reasons.append({"kind": "capabilities", "labels": sorted(shared_caps)})
-        other_sectors = {s.code for s in other.sectors.all()}
-        shared_sectors = sorted(own_sectors[c].name for c in own_sectors if c in other_sectors)
-        if shared_sectors:
-            score += WEIGHTS["sectors"] * _jaccard(set(own_sectors), other_sectors)
-            reasons.append({"kind": "sectors", "labels": shared_sectors})
-        similarity = text_similarity(own_terms, _terms(other))
-        if similarity >= 0.05:
-            score += WEIGHTS["text"] * similarity
-            reasons.append({"kind": "text", "percent": round(similarity * 100)})
-        substantive = shared_types or shared_caps or shared_sectors or similarity >= 0.15
-        if substantive:
-            matches.append(Match(other, round(score, 4), reasons))
+        if other.kind == offer.kind:
+            score += WEIGHTS["kind"]
+        matches.append(Match(other, round(score, 4), reasons))
     matches.sort(key=lambda m: (-m.score, -m.offer.pk))
     return matches[:limit]
+
+
+# --- expressions of interest -------------------------------------------------------------------
+
+
+def _check_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"message": _("Please write a message.")})
+    if len(text) > 5000:
+        raise ValidationError({"message": _("The message is too long (at most 5,000 characters).")})
+    return text
+
+
+@transaction.atomic
+def do_express_interest(
+    offer: CooperationOffer, user: Any, organisation: Organisation, message: str
+) -> CooperationContact:
+    """`organisation` tells the profile's organisation it is interested, with a message; a
+    second time adds the message to the same conversation. The profile's admins are told."""
+    text = _check_text(message)
+    if not offer.is_active:
+        raise ValidationError(_("This profile is closed or expired: no interest can be expressed."))
+    if organisation.pk == offer.organisation_id:
+        raise ValidationError(_("This is your own organisation's profile."))
+    contact, _created = CooperationContact.objects.get_or_create(
+        offer=offer, organisation=organisation, defaults={"created_by": _author(user)}
+    )
+    CooperationMessage.objects.create(
+        contact=contact, side=CooperationMessage.Side.INTERESTED, author=_author(user), text=text
+    )
+    contact.save(update_fields=["updated"])
+    tell(
+        organisation_admins(offer.organisation),
+        verb="supply.cooperation_interest",
+        title=format_lazy(
+            _("{organisation} is interested in “{title}”"),
+            organisation=organisation.name,
+            title=offer.title,
+        ),
+        url=contact.get_absolute_url(),
+        actor=user,
+        target=contact,
+        body=text,
+    )
+    return contact
+
+
+@transaction.atomic
+def do_reply(contact: CooperationContact, user: Any, side: str, message: str) -> CooperationMessage:
+    """A message in the conversation of an expression of interest, from `side` (the caller
+    checked that the user speaks for it); the other side's admins are told."""
+    text = _check_text(message)
+    if side not in CooperationMessage.Side.values:
+        raise ValidationError(_("Unknown action."))
+    entry = CooperationMessage.objects.create(
+        contact=contact, side=side, author=_author(user), text=text
+    )
+    contact.save(update_fields=["updated"])
+    if side == CooperationMessage.Side.INTERESTED:
+        recipients, by = organisation_admins(contact.offer.organisation), contact.organisation
+    else:
+        recipients, by = organisation_admins(contact.organisation), contact.offer.organisation
+    tell(
+        recipients,
+        verb="supply.cooperation_reply",
+        title=format_lazy(
+            _("{organisation} answers about “{title}”"),
+            organisation=by.name,
+            title=contact.offer.title,
+        ),
+        url=contact.get_absolute_url(),
+        actor=user,
+        target=contact,
+        body=text,
+    )
+    return entry
+
+
+def _author(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def contacts_of(offer: CooperationOffer, user: Any) -> list[CooperationContact]:
+    """The expressions of interest in `offer` that `user` may see: all for the profile's
+    members, their own organisations' for the others."""
+    from .visibility import member_organisation_ids
+
+    contacts = offer.contacts.select_related("organisation").order_by("-updated", "-pk")
+    if getattr(user, "is_superuser", False):
+        return list(contacts)
+    org_ids = member_organisation_ids(user)
+    if offer.organisation_id in org_ids:
+        return list(contacts)
+    return list(contacts.filter(organisation_id__in=org_ids))

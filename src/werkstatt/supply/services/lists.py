@@ -6,12 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from werkstatt.network.models import Certification
 
-from ..models import Attachment, CooperationOffer, Demand, DemandStep, Inquiry, InquiryMessage
+from ..models import (
+    Attachment,
+    CooperationContact,
+    CooperationOffer,
+    Demand,
+    DemandStep,
+    Inquiry,
+    InquiryMessage,
+)
 from .cooperation import active_offers, list_queryset
 from .visibility import member_organisation_ids, visible_demands, visible_inquiries
 
@@ -116,3 +124,13 @@ def consortium_partners(inquiry: Inquiry) -> list[Inquiry]:
         .prefetch_related(Prefetch("steps", queryset=DemandStep.objects.order_by("order")))
         .order_by("organisation__name")
     )
+
+
+def cooperation_contacts(user: Any) -> QuerySet[CooperationContact]:
+    """Expressions of interest of the user's organisations, made or received, newest first."""
+    if getattr(user, "is_superuser", False):
+        return CooperationContact.objects.all().order_by("-updated", "-pk")
+    org_ids = member_organisation_ids(user)
+    return CooperationContact.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(offer__organisation_id__in=org_ids)
+    ).order_by("-updated", "-pk")

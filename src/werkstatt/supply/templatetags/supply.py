@@ -120,6 +120,13 @@ def explain(part: dict[str, Any]) -> str:
         ) % {"labels": ", ".join(labels)}
     if kind == "capabilities":
         return _("capabilities: %(labels)s") % {"labels": ", ".join(part.get("labels") or [])}
+    if kind == "related_capabilities":
+        pairs = [" – ".join(map(str, pair)) for pair in part.get("pairs") or []]
+        return ngettext(
+            "related process: %(pairs)s", "related processes: %(pairs)s", len(pairs)
+        ) % {"pairs": "; ".join(pairs)}
+    if kind == "shared_words":
+        return _("both mention %(words)s") % {"words": ", ".join(map(str, part.get("terms") or []))}
     if kind == "sectors":
         return _("sectors: %(labels)s") % {"labels": ", ".join(part.get("labels") or [])}
     return ""

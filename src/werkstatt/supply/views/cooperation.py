@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import CooperationFilterForm, CooperationOfferForm
-from ..models import CooperationOffer
+from werkstatt.network.rules import is_organisation_admin
+
+from ..forms import (
+    CooperationFilterForm,
+    CooperationOfferForm,
+    InterestForm,
+    ReplyForm,
+    admin_organisations,
+)
+from ..models import CooperationContact, CooperationMessage, CooperationOffer
 from ..services import cooperation as services
 from .common import GET, GET_POST, PAGE_SIZE, object_view, run
 
@@ -20,6 +29,7 @@ offer_view = object_view(CooperationOffer, "supply.view_cooperationoffer")
 offer_admin_view = object_view(
     CooperationOffer, "supply.view_cooperationoffer", "supply.change_cooperationoffer"
 )
+contact_view = object_view(CooperationContact, "supply.view_cooperationcontact")
 
 
 @GET
@@ -89,6 +99,13 @@ def cooperation_close(request: HttpRequest, offer: CooperationOffer) -> HttpResp
     return redirect(offer)
 
 
+def _interest_organisations(request: HttpRequest, offer: CooperationOffer):
+    """The organisations the user may express interest for (not the profile's own)."""
+    if not request.user.has_perm("supply.express_interest", offer):
+        return []
+    return list(admin_organisations(request.user).exclude(pk=offer.organisation_id))
+
+
 @GET
 @offer_view
 def cooperation_detail(request: HttpRequest, offer: CooperationOffer) -> HttpResponse:
@@ -102,5 +119,77 @@ def cooperation_detail(request: HttpRequest, offer: CooperationOffer) -> HttpRes
             "sectors": offer.sectors.order_by("code"),
             "matches": matches,
             "can_change": request.user.has_perm("supply.change_cooperationoffer", offer),
+            "can_express_interest": offer.is_active
+            and bool(_interest_organisations(request, offer)),
+            "contacts": services.contacts_of(offer, request.user),
         },
     )
+
+
+@GET_POST
+@offer_view
+def cooperation_interest(request: HttpRequest, offer: CooperationOffer) -> HttpResponse:
+    """Interesse bekunden: a message to the profile's organisation, for one of the user's."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _interest_organisations(request, offer):
+        raise PermissionDenied
+    form = InterestForm(request.POST or None, user=request.user, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        contact = run(
+            form,
+            services.do_express_interest,
+            offer,
+            request.user,
+            form.cleaned_data["organisation"],
+            form.cleaned_data["message"],
+        )
+        if contact is not None:
+            messages.success(
+                request,
+                _("Your message has been sent to %(organisation)s.")
+                % {"organisation": offer.organisation.name},
+            )
+            return redirect(contact)
+    return render(request, "supply/cooperation_interest.html", {"offer": offer, "form": form})
+
+
+@GET
+@login_required
+@contact_view
+def cooperation_contact(request: HttpRequest, contact: CooperationContact) -> HttpResponse:
+    return render(
+        request,
+        "supply/cooperation_contact.html",
+        {
+            "contact": contact,
+            "offer": contact.offer,
+            "history": list(contact.messages.select_related("author").order_by("created", "pk")),
+            "can_reply": request.user.has_perm("supply.reply_cooperationcontact", contact),
+            "form": ReplyForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@contact_view
+def cooperation_contact_reply(request: HttpRequest, contact: CooperationContact) -> HttpResponse:
+    if not request.user.has_perm("supply.reply_cooperationcontact", contact):
+        raise PermissionDenied
+    side = (
+        CooperationMessage.Side.INTERESTED
+        if is_organisation_admin(request.user, contact.organisation)
+        else CooperationMessage.Side.POSTER
+    )
+    form = ReplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["message"])
+        services.do_reply(contact, request.user, side, form.cleaned_data["message"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your message has been sent."))
+    return redirect(contact)

@@ -121,10 +121,13 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         request.user, box=filters.get("box", ""), status=filters.get("status", "")
     )
     page_obj = Paginator(inquiries, PAGE_SIZE).get_page(request.GET.get("page"))
+    contacts = lists.cooperation_contacts(request.user).select_related(
+        "offer__organisation", "organisation"
+    )[:10]
     return render(
         request,
         "supply/inquiry_list.html",
-        {"page_obj": page_obj, "form": form, "box": filters.get("box", "")},
+        {"page_obj": page_obj, "form": form, "box": filters.get("box", ""), "contacts": contacts},
     )
 
 
