@@ -657,7 +657,7 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
                 9,
             )
             pdf.table(
-                [_("Rank"), _("Recommendation"), _("Estimate"), _("90 % interval"), _("People")],
+                [_("Rank"), _("Recommendation"), _("Estimate"), _("Interval (90 %)"), _("People")],
                 [
                     [
                         str(s.rank),
@@ -688,7 +688,7 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
                     _("Rank"),
                     _("Recommendation"),
                     _("Preferred to average"),
-                    _("90 % interval"),
+                    _("Interval (90 %)"),
                     _("Comparisons"),
                 ],
                 [
@@ -716,7 +716,7 @@ def results_pdf(process: Process, progress: Progress | None = None) -> bytes:
                     9,
                 )
             pdf.table(
-                [_("District"), _("Ratings"), _("Estimate"), _("90 % interval")],
+                [_("District"), _("Ratings"), _("Estimate"), _("Interval (90 %)")],
                 [
                     [
                         row.region.name,
