@@ -1,7 +1,5 @@
 """Search over the directory: text, facets, radius, ranking, visibility (services/search.py)."""
 
-from types import SimpleNamespace
-
 import pytest
 from tests.factories import (
     CapabilityFactory,
@@ -39,19 +37,17 @@ def ids(**kwargs):
 
 
 @pytest.fixture
-def places(monkeypatch):
-    """A geocoder with two places; every other place is unknown."""
-    known = {
-        "chemnitz": SimpleNamespace(
-            name="Chemnitz", postcode="09111", lat=CHEMNITZ[0], lon=CHEMNITZ[1], region_code=None
-        ),
-        "09111": SimpleNamespace(
-            name="Chemnitz", postcode="09111", lat=CHEMNITZ[0], lon=CHEMNITZ[1], region_code=None
-        ),
-    }
-    monkeypatch.setattr(
-        search_service, "geocode_place", lambda near: known.get(near.strip().lower())
-    )
+def places():
+    """The real offline gazetteer: Chemnitz (and its postcode 09111) is where CHEMNITZ is,
+    "Atlantis" is unknown."""
+    chemnitz = search_service.geocode_place("Chemnitz")
+    assert (chemnitz.lat, chemnitz.lon) == CHEMNITZ
+    assert haversine_km(*CHEMNITZ, *_coords(search_service.geocode_place("09111"))) < 1
+    assert search_service.geocode_place("Atlantis") is None
+
+
+def _coords(place):
+    return place.lat, place.lon
 
 
 def test_compound_found_by_its_modifier_and_its_head():

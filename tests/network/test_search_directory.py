@@ -138,13 +138,17 @@ def test_geojson_query_count_is_constant(client):
     assert len(five) == len(one)
 
 
-def test_radius_on_the_page(client, monkeypatch):
-    from types import SimpleNamespace
+def test_radius_on_the_page(client):
+    from werkstatt.engines.geo import haversine_km
 
-    near, far = make(2)
-    place = SimpleNamespace(name="Chemnitz", postcode="09111", lat=50.8, lon=12.9, region_code=None)
-    monkeypatch.setattr(search_service, "geocode_place", lambda q: place)
+    made = make(2)
+    outside = OrganisationFactory(lat=51.05, lon=13.74)  # Dresden, about 60 km away
+    reindex([outside.pk])
+    chemnitz = search_service.geocode_place("Chemnitz")  # the real offline gazetteer
+    by_distance = sorted(made, key=lambda o: haversine_km(chemnitz.lat, chemnitz.lon, o.lat, o.lon))
     response = client.get(reverse(URL), {"near": "Chemnitz", "radius_km": "10"})
-    assert [h.organisation.pk for h in response.context["result"].hits] == [near.pk, far.pk]
+    assert [h.organisation.pk for h in response.context["result"].hits] == [
+        o.pk for o in by_distance
+    ]
     html = response.content.decode()
     assert "km" in html and "Chemnitz" in html
