@@ -357,13 +357,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "werkstatt_cache",
     },
-    # Rendered pages for anonymous visitors (web/page_cache.py), in each process's memory.
+    # Rendered pages, fragments and frames (web/page_cache.py), in each process's memory.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "werkstatt-pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+# Signed-in readers of the directory get a page frame rendered for their role (page_cache.py).
+PAGE_FRAMES = env_bool("WERKSTATT_PAGE_FRAMES", True)
 
 LOGGING = {
     "version": 1,
