@@ -335,3 +335,138 @@ def test_live_progress_shows_while_the_handler_holds_a_transaction(is_postgres):
         unregister("tests.long_transaction")
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
+
+
+# --- delayed jobs (run_after) -----------------------------------------------------------------
+
+
+def _move_clock(monkeypatch, to):
+    """Let Django's clock (timezone.now) show `to`, as it will when that time has come."""
+    monkeypatch.setattr(timezone, "now", lambda: to)
+
+
+def test_a_delayed_job_is_not_claimed_before_its_time(settings, monkeypatch):
+    settings.JOBS_MODE = "worker"
+    now = timezone.now()
+    delayed = enqueue("jobs.check", {"steps": 0}, run_after=now + timedelta(seconds=60))
+    assert (delayed.status, delayed.run_after) == (Job.Status.QUEUED, now + timedelta(seconds=60))
+    assert claim("w1") is None
+    assert claim("w1", job_id=delayed.pk) is None
+    # A job queued later but due at once is not held up by the delayed one.
+    due = enqueue("jobs.check", {"steps": 0})
+    assert claim("w1").pk == due.pk
+    assert claim("w1") is None
+    _move_clock(monkeypatch, now + timedelta(seconds=60))
+    assert claim("w2").pk == delayed.pk
+    delayed.refresh_from_db()
+    assert (delayed.status, delayed.locked_by, delayed.attempts) == (Job.Status.RUNNING, "w2", 1)
+
+
+def test_a_job_delayed_until_a_past_time_is_due_at_once(settings):
+    settings.JOBS_MODE = "worker"
+    job = enqueue("jobs.check", {}, run_after=timezone.now() - timedelta(seconds=1))
+    assert claim("w").pk == job.pk
+
+
+def test_sync_mode_runs_a_due_job_at_once_and_leaves_a_delayed_one_queued():
+    later = enqueue("jobs.check", {"steps": 0}, run_after=timezone.now() + timedelta(minutes=5))
+    assert (later.status, later.attempts, later.started) == (Job.Status.QUEUED, 0, None)
+    past = enqueue("jobs.check", {"steps": 0}, run_after=timezone.now() - timedelta(seconds=1))
+    assert past.status == Job.Status.SUCCEEDED
+
+
+def test_run_now_makes_a_delayed_job_due_and_runs_it(settings):
+    job = enqueue(
+        "jobs.check", {"steps": 1, "sleep": 0}, run_after=timezone.now() + timedelta(days=1)
+    )
+    assert services.run_now(job) is job
+    assert job.status == Job.Status.SUCCEEDED  # sync mode: run at once, as enqueue would
+    assert job.run_after is None
+    assert services.run_now(job) is None  # no longer queued
+    settings.JOBS_MODE = "worker"
+    queued = enqueue("jobs.check", {}, run_after=timezone.now() + timedelta(days=1))
+    assert services.run_now(queued) is queued
+    assert claim("w").pk == queued.pk
+
+
+def test_the_thread_of_a_delayed_job_sleeps_until_it_is_due(settings, monkeypatch):
+    settings.JOBS_MODE = "worker"  # queue only; the test calls the thread's wait itself
+    start = timezone.now()
+    job = enqueue("jobs.check", {}, run_after=start + timedelta(seconds=12))
+    clock = [start]
+    slept = []
+
+    def sleep(seconds):  # the thread's time.sleep, on the fake clock
+        slept.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    monkeypatch.setattr(services.time, "sleep", sleep)
+    services._wait_until_due(job.pk)
+    assert clock[0] >= job.run_after
+    assert sum(slept) == pytest.approx(12)
+    assert max(slept) <= services.THREAD_WAIT_STEP  # it looks at the job again meanwhile
+    assert claim("thread").pk == job.pk
+
+    # Made due at once (run_now) or taken by someone else while it waits: it stops waiting.
+    clock[0] = start
+    slept.clear()
+    other = enqueue("jobs.check", {}, run_after=start + timedelta(minutes=10))
+
+    def sleep_then_run_now(seconds):
+        sleep(seconds)
+        Job.objects.filter(pk=other.pk).update(run_after=None)
+
+    monkeypatch.setattr(services.time, "sleep", sleep_then_run_now)
+    services._wait_until_due(other.pk)
+    assert slept == [services.THREAD_WAIT_STEP]
+
+
+def test_nudge_restarts_a_due_job_whose_thread_is_gone(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.JOBS_MODE = "thread"
+    with django_capture_on_commit_callbacks() as queued:
+        job = enqueue("jobs.check", {})
+    assert len(queued) == 1  # its thread, started on commit (not run here)
+    with django_capture_on_commit_callbacks() as nudged:
+        assert services.nudge(job) is False  # just queued: its own thread takes it
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=1))
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks() as nudged:
+        assert services.nudge(job) is True
+    assert len(nudged) == 1
+    # A delayed job is overdue only once it was due; workers need no nudge.
+    Job.objects.filter(pk=job.pk).update(run_after=timezone.now() + timedelta(minutes=1))
+    job.refresh_from_db()
+    assert services.nudge(job) is False
+    settings.JOBS_MODE = "worker"
+    Job.objects.filter(pk=job.pk).update(run_after=None)
+    job.refresh_from_db()
+    assert services.nudge(job) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thread_mode_runs_a_delayed_job_when_it_is_due(settings, is_postgres, monkeypatch):
+    if not is_postgres:
+        pytest.skip("needs a database that other connections can reach")
+    settings.JOBS_MODE = "thread"
+    monkeypatch.setattr(services, "THREAD_WAIT_STEP", 0.2)
+    started = []
+    original = services.start_thread
+
+    def spy(job_id):
+        thread = original(job_id)
+        started.append(thread)
+        return thread
+
+    monkeypatch.setattr(services, "start_thread", spy)
+    run_after = timezone.now() + timedelta(seconds=1.5)
+    job = enqueue("tests.progress", {"steps": 1}, run_after=run_after)
+    assert len(started) == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED  # the thread waits; enqueue returned at once
+    started[0].join(timeout=20)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.started >= run_after

@@ -164,8 +164,34 @@ def test_the_generic_failure_is_stored_as_its_msgid_and_shown_in_the_readers_lan
     # Stored language-neutral, so that each reader gets it in their own language.
     assert job.error == GENERIC_ERROR
     client.force_login(UserFactory(is_staff=True))
-    english = client.get("/en" + reverse("jobs:detail", args=[job.pk])).content.decode()
+    with translation.override("de"):  # the request below leaves English active in this thread
+        german_url = reverse("jobs:detail", args=[job.pk])
+    english = client.get("/en" + german_url).content.decode()
     assert GENERIC_ERROR.split(";")[0] in english
-    german = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    german = client.get(german_url, HTTP_ACCEPT_LANGUAGE="de")
     with translation.override("de"):
         assert gettext(GENERIC_ERROR).split(";")[0] in german.content.decode()
+
+
+def test_a_delayed_job_shows_when_it_runs(client, creator):
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    job = JobFactory(created_by=creator, run_after=timezone.now() + timedelta(minutes=5))
+    client.force_login(creator)
+
+    def page(view, *args):
+        with translation.override("en"):
+            return client.get(reverse(view, args=args)).content.decode()
+
+    html = page("jobs:detail", job.pk)
+    assert "Runs after" in html
+    assert "The job waits until" in html
+    assert "waiting for a free worker" not in html
+    assert "runs after" in page("jobs:list")
+    # Once due, it waits for a worker like any other queued job.
+    Job.objects.filter(pk=job.pk).update(run_after=timezone.now() - timedelta(seconds=1))
+    html = page("jobs:status", job.pk)
+    assert "The job waits until" not in html
+    assert "waiting for a free worker" in html

@@ -205,3 +205,25 @@ def test_thread_mode_runs_the_job_in_the_process_that_queued_it(shared_db, tmp_p
     jobs = report(shared_db)
     assert [job["status"] for job in jobs] == ["succeeded", "succeeded"]
     assert log.read_text().count("\n") == 2
+
+
+@pytest.mark.django_db
+def test_the_worker_runs_a_delayed_job_once_it_is_due(settings, tmp_path, capsys, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.JOBS_MODE = "worker"
+    log = tmp_path / "runs.log"
+    now = timezone.now()
+    job = services.enqueue("tests.record", {"log": str(log)}, run_after=now + timedelta(minutes=1))
+    call_command("worker", once=True, sleep=0.1)
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+    assert "stopped after 0 job(s)" in capsys.readouterr().out
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=1, seconds=1))
+    call_command("worker", once=True, sleep=0.1)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert "stopped after 1 job(s)" in capsys.readouterr().out
+    assert log.read_text().split()[0] == str(job.pk)

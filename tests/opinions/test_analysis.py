@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import JobFactory
 from tests.opinions.conftest import planted
-from tests.opinions.factories import ConversationFactory, StatementFactory
+from tests.opinions.factories import ConversationFactory, StatementFactory, member_of
 from werkstatt.jobs.models import Job
+from werkstatt.jobs.services import claim, run_job
 from werkstatt.opinions.models import AnalysisResult, Participant, Statement, Vote
 from werkstatt.opinions.services import analysis, results
 from werkstatt.opinions.services import conversations as services
@@ -130,19 +132,117 @@ def test_a_vote_queues_one_analysis_after_commit(
     assert analysis.request_analysis(other) is not None
 
 
-def test_at_most_one_analysis_per_interval(conversation, member, settings):
+def _vote(conversation, user, statement, value, callbacks):
+    """A vote as a request makes it: its transaction commits, then the analysis is requested."""
+    with callbacks(execute=True):
+        return services.do_vote(conversation, user, statement, value)
+
+
+def test_a_burst_of_votes_leaves_one_job_due_when_the_interval_ends(
+    conversation, member, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.JOBS_MODE = "worker"
+    settings.OPINIONS_ANALYSIS_INTERVAL = 60
+    statements = [StatementFactory(conversation=conversation) for _ in range(3)]
+    _vote(conversation, member, statements[0], 1, django_capture_on_commit_callbacks)
+    _jobs(conversation).delete()
+    last = analysis.run_analysis(conversation)  # just computed, with the first vote
+    # Votes within the interval: one delayed job, due when the interval ends (trailing edge).
+    _vote(conversation, member, statements[1], -1, django_capture_on_commit_callbacks)
+    other = member_of(conversation.phase.process)
+    _vote(conversation, other, statements[0], 0, django_capture_on_commit_callbacks)
+    final = _vote(conversation, other, statements[2], 1, django_capture_on_commit_callbacks)
+    job = _jobs(conversation).get()
+    assert job.status == Job.Status.QUEUED
+    assert job.run_after == last.computed_at + timedelta(seconds=60)
+    assert analysis.analysis_pending(conversation)
+    assert claim("worker") is None  # not before its time
+    # When the interval has ended, a worker runs it, and it counts the last vote.
+    monkeypatch.setattr(timezone, "now", lambda: job.run_after + timedelta(seconds=1))
+    claimed = claim("worker")
+    assert claimed.pk == job.pk
+    run_job(claimed, worker="worker", live=False)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    result = analysis.latest_result(conversation)
+    assert result.pk == job.result["result"] != last.pk
+    assert result.vote_count == 4 and result.participant_count == 2
+    assert result.votes_until == final.modified
+    assert not analysis.is_stale(conversation, result)
+
+
+def test_a_vote_after_the_interval_queues_a_job_due_at_once(conversation, member, settings):
     settings.JOBS_MODE = "worker"
     settings.OPINIONS_ANALYSIS_INTERVAL = 60
     statement = StatementFactory(conversation=conversation)
     services.do_vote(conversation, member, statement, 1)
-    analysis.run_analysis(conversation)  # just computed
-    assert analysis.request_analysis(conversation) is None
-    assert analysis.request_analysis(conversation, force=True) is not None
-    # A queued job blocks even the forced one (one queued job per conversation).
-    assert analysis.request_analysis(conversation, force=True) is None
+    assert analysis.request_analysis(conversation).run_after is None  # no analysis yet
     _jobs(conversation).delete()
+    analysis.run_analysis(conversation)
     AnalysisResult.objects.update(computed_at=timezone.now() - timedelta(seconds=61))
-    assert analysis.request_analysis(conversation) is not None
+    assert analysis.request_analysis(conversation).run_after is None
+
+
+def test_a_running_analysis_counts_as_the_last_one(conversation, member, settings):
+    settings.JOBS_MODE = "worker"
+    settings.OPINIONS_ANALYSIS_INTERVAL = 60
+    started = timezone.now() - timedelta(seconds=5)
+    JobFactory(
+        kind=analysis.JOB_KIND,
+        payload={"conversation": conversation.pk},
+        status=Job.Status.RUNNING,
+        started=started,
+    )
+    job = analysis.request_analysis(conversation)
+    assert job.run_after == started + timedelta(seconds=60)
+
+
+def test_force_makes_the_delayed_job_due_now(conversation, member, settings):
+    settings.JOBS_MODE = "worker"
+    settings.OPINIONS_ANALYSIS_INTERVAL = 60
+    statement = StatementFactory(conversation=conversation)
+    services.do_vote(conversation, member, statement, 1)
+    analysis.run_analysis(conversation)
+    delayed = analysis.request_analysis(conversation)
+    assert delayed.run_after is not None
+    forced = analysis.request_analysis(conversation, force=True)
+    assert forced.pk == delayed.pk and forced.run_after is None
+    assert _jobs(conversation).count() == 1  # made due, not queued twice
+    # A queued job that is due already is left as it is (one queued job per conversation).
+    assert analysis.request_analysis(conversation, force=True) is None
+    assert analysis.request_analysis(conversation) is None
+    assert claim("worker").pk == delayed.pk
+    # No job queued: force queues one due at once, whatever the interval.
+    _jobs(conversation).delete()
+    assert analysis.request_analysis(conversation, force=True).run_after is None
+
+
+def test_force_runs_the_delayed_job_at_once_in_sync_mode(conversation, member, settings):
+    settings.OPINIONS_ANALYSIS_INTERVAL = 60
+    statements = [StatementFactory(conversation=conversation) for _ in range(2)]
+    services.do_vote(conversation, member, statements[0], 1)
+    analysis.run_analysis(conversation)
+    services.do_vote(conversation, member, statements[1], 1)
+    delayed = analysis.request_analysis(conversation)
+    assert delayed.status == Job.Status.QUEUED  # sync mode leaves a delayed job queued
+    job = analysis.request_analysis(conversation, force=True)
+    assert job.pk == delayed.pk and job.status == Job.Status.SUCCEEDED, job.error
+    assert analysis.latest_result(conversation).vote_count == 2
+
+
+def test_a_queued_job_whose_thread_is_gone_is_nudged(
+    conversation, settings, django_capture_on_commit_callbacks
+):
+    """Thread mode: the process that queued a delayed job stopped before it was due; the next
+    request finds the job overdue and starts a thread for it instead of queueing another."""
+    settings.JOBS_MODE = "thread"
+    with django_capture_on_commit_callbacks():
+        job = analysis.request_analysis(conversation)
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert analysis.request_analysis(conversation) is None
+    assert len(callbacks) == 1  # a thread for the old job (started on commit, not run here)
+    assert _jobs(conversation).count() == 1
 
 
 def test_stale_results_are_refreshed_by_the_results_page(conversation, member, settings):

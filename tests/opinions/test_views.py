@@ -174,6 +174,26 @@ def test_results_page_queues_an_analysis_when_stale(client, conversation, member
     assert Job.objects.filter(kind=analysis.JOB_KIND).count() == 1
 
 
+def test_recompute_now_runs_the_delayed_analysis(client, conversation, member, settings):
+    settings.OPINIONS_ANALYSIS_INTERVAL = 60
+    from werkstatt.jobs.models import Job
+    from werkstatt.opinions.services import conversations as services
+
+    statements = [StatementFactory(conversation=conversation) for _ in range(2)]
+    services.do_vote(conversation, member, statements[0], 1)
+    analysis.run_analysis(conversation)
+    services.do_vote(conversation, member, statements[1], -1)
+    delayed = analysis.request_analysis(conversation)
+    assert delayed.status == Job.Status.QUEUED and delayed.run_after is not None
+    client.force_login(moderator_of(conversation.phase.process))
+    response = client.post(url("analyse", conversation), follow=True)
+    assert "The opinion groups are being computed." in response.content.decode()
+    delayed.refresh_from_db()
+    assert delayed.status == Job.Status.SUCCEEDED  # sync mode: run at once, no second job
+    assert Job.objects.filter(kind=analysis.JOB_KIND).count() == 1
+    assert analysis.latest_result(conversation).vote_count == 2
+
+
 def test_moderator_creates_seeds_and_moderates(client):
     phase = PhaseFactory()
     moderator = moderator_of(phase.process)

@@ -8,7 +8,16 @@ from .services import requeue
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "title", "status", "created_by", "created", "attempts"]
+    list_display = [
+        "pk",
+        "kind",
+        "title",
+        "status",
+        "created_by",
+        "created",
+        "run_after",
+        "attempts",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["title", "kind", "created_by__email"]
     date_hierarchy = "created"
@@ -25,6 +34,7 @@ class JobAdmin(admin.ModelAdmin):
         "error_text",
         "result_url",
         "created",
+        "run_after",
         "started",
         "finished",
         "locked_by",

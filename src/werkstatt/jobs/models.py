@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,14 @@ class Job(models.Model):
         related_name="jobs",
     )
     created = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # A delayed job (a trailing debounce): nobody claims it before this time; None means at once.
+    run_after = models.DateTimeField(
+        _("runs after"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A queued job is not started before this time."),
+    )
     started = models.DateTimeField(_("started at"), null=True, blank=True)
     finished = models.DateTimeField(_("finished at"), null=True, blank=True)
     locked_by = models.CharField(_("worker"), max_length=200, blank=True)
@@ -83,6 +92,15 @@ class Job(models.Model):
     def message_text(self) -> str:
         """The last progress message, like error_text."""
         return gettext(self.message) if self.message else ""
+
+    @property
+    def is_delayed(self) -> bool:
+        """Queued and waiting for its run_after time."""
+        return (
+            self.status == self.Status.QUEUED
+            and self.run_after is not None
+            and self.run_after > timezone.now()
+        )
 
     @property
     def percent(self) -> int | None:

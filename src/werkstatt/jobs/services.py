@@ -9,6 +9,12 @@ settings.JOBS_MODE decides who runs a queued job:
   without workers; the thread then also runs whatever else is queued);
 - "worker": `werkstatt worker` processes, on any number of machines sharing the database.
 
+A job can be delayed: enqueue(..., run_after=when) queues it now, but nobody claims it before
+`when` (a trailing debounce: the job reads its data when it runs, so everything written until
+then is in it). Workers pick it up at their next poll after that time; in thread mode the job's
+thread sleeps until then (never the request that queued it); in sync mode a delayed job stays
+queued. run_now() makes a delayed job due at once.
+
 Claiming is safe with many workers: a job moves from queued to running only through a
 conditional UPDATE (… WHERE id = %s AND status = 'queued'), which succeeds for exactly one of
 them, on SQLite and PostgreSQL alike; on PostgreSQL the candidate is first picked with
@@ -77,50 +83,113 @@ def worker_id(suffix: str = "") -> str:
 # --- Queueing ----------------------------------------------------------------------------------
 
 
-def enqueue(kind: str, payload: dict[str, Any] | None, *, user: Any = None, title: Any = "") -> Job:
+def enqueue(
+    kind: str,
+    payload: dict[str, Any] | None,
+    *,
+    user: Any = None,
+    title: Any = "",
+    run_after: datetime | None = None,
+) -> Job:
     """Queue a job of this kind and return it; see the module docstring for who runs it.
 
     The payload must be JSON (dates and decimals are encoded by DjangoJSONEncoder); pass ids,
     not objects. `title` is shown on the job page and in the list of the user's jobs.
+    `run_after` delays the job: it is not started before that time (None: at once).
     """
     if get_handler(kind) is None:
         raise ValueError(f"No handler is registered for job kind {kind!r}.")
-    mode = jobs_mode()
+    jobs_mode()  # a bad setting fails here, before anything is queued
     payload = dict(payload or {})
     json.dumps(payload, cls=DjangoJSONEncoder)  # fail here, in the caller, not in a worker
     creator = user if user is not None and getattr(user, "is_authenticated", False) else None
-    job = Job.objects.create(kind=kind, payload=payload, created_by=creator, title=str(title)[:200])
+    job = Job.objects.create(
+        kind=kind,
+        payload=payload,
+        created_by=creator,
+        title=str(title)[:200],
+        run_after=run_after,
+    )
+    _dispatch(job)
+    return job
+
+
+def run_now(job: Job) -> Job | None:
+    """Make a queued (e.g. delayed) job due at once and have it run as enqueue() would.
+
+    Returns the job, or None when it is no longer queued (someone runs or ran it already).
+    """
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(run_after=None):
+        return None
+    job.run_after = None
+    _dispatch(job)
+    return job
+
+
+def _dispatch(job: Job) -> None:
+    """Have a just queued job run according to the jobs mode (see the module docstring)."""
+    mode = jobs_mode()
     if mode == "sync":
-        worker = worker_id("sync")
-        claimed = claim(worker, job_id=job.pk)
-        if claimed is not None:
-            run_job(claimed, worker=worker, live=False)
+        # A delayed job stays queued: the caller (a test) sees it, and runs it when it likes.
+        if job.run_after is None or job.run_after <= timezone.now():
+            worker = worker_id("sync")
+            claimed = claim(worker, job_id=job.pk)
+            if claimed is not None:
+                run_job(claimed, worker=worker, live=False)
         job.refresh_from_db()
     elif mode == "thread":
         job_id = job.pk
         transaction.on_commit(lambda: start_thread(job_id))
-    return job
+
+
+#: In thread mode, a job still queued this long after it was due has lost its thread.
+THREAD_GRACE = timedelta(seconds=10)
+
+
+def nudge(job: Job) -> bool:
+    """In thread mode, start a thread for a queued job that should have started by now.
+
+    A job's thread lives in the process that queued it; if that process stopped (a restart, a
+    recycled web worker) while the job waited, the job waits for the next job's thread. Code
+    that finds such a job (e.g. because it would otherwise queue another) nudges it. A thread
+    too many does no harm: claiming is exclusive, and a thread that finds nothing ends. Returns
+    whether a thread will be started; workers (worker mode) need no nudge.
+    """
+    if jobs_mode() != "thread" or job.status != Job.Status.QUEUED:
+        return False
+    due = job.run_after or job.created
+    if due is None or timezone.now() - due < THREAD_GRACE:
+        return False
+    job_id = job.pk
+    transaction.on_commit(lambda: start_thread(job_id))
+    return True
 
 
 # --- Claiming ----------------------------------------------------------------------------------
 
 
-def claim(worker: str, *, job_id: int | None = None) -> Job | None:
-    """Move the oldest queued job (or the given one) to running for this worker; None if none.
+def _due(now: datetime) -> Q:
+    """Queued jobs that may start now: not delayed, or delayed until no later than `now`."""
+    return Q(status=Job.Status.QUEUED) & (Q(run_after__isnull=True) | Q(run_after__lte=now))
 
-    Exactly one of several concurrent callers gets a given job (see the module docstring).
+
+def claim(worker: str, *, job_id: int | None = None) -> Job | None:
+    """Move the oldest due job (or the given one) to running for this worker; None if none.
+
+    A delayed job is not due before its run_after time. Exactly one of several concurrent
+    callers gets a given job (see the module docstring).
     """
     now = timezone.now()
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        candidates = Job.objects.filter(status=Job.Status.QUEUED)
+        candidates = Job.objects.filter(_due(now))
         if job_id is not None:
             candidates = candidates.filter(pk=job_id)
         candidates = candidates.order_by("created", "pk")
         if skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
         for pk in list(candidates.values_list("pk", flat=True)[: 1 if skip_locked else 5]):
-            won = Job.objects.filter(pk=pk, status=Job.Status.QUEUED).update(
+            won = Job.objects.filter(_due(now), pk=pk).update(
                 status=Job.Status.RUNNING,
                 locked_by=worker[:200],
                 started=now,
@@ -345,10 +414,30 @@ def start_thread(job_id: int) -> threading.Thread:
     return thread
 
 
+#: A thread waiting for a delayed job looks at it again at least this often (seconds), so that
+#: it notices when the job was taken or made due at once.
+THREAD_WAIT_STEP = 5.0
+
+
+def _wait_until_due(job_id: int) -> None:
+    """Sleep (in the job's thread) until the job is due; return early once it is not queued."""
+    while True:
+        row = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).values("run_after").first()
+        if row is None or row["run_after"] is None:
+            return
+        remaining = (row["run_after"] - timezone.now()).total_seconds()
+        if remaining <= 0:
+            return
+        if not connection.in_atomic_block:
+            connection.close()  # hold no database connection while sleeping
+        time.sleep(min(remaining, THREAD_WAIT_STEP))
+
+
 def _run_in_thread(job_id: int) -> None:
-    """Run this job, then whatever else is queued (e.g. jobs a restart interrupted)."""
+    """Run this job once it is due, then whatever else is due (e.g. jobs a restart interrupted)."""
     worker = worker_id("thread")
     try:
+        _wait_until_due(job_id)
         requeue_stale()
         job = claim(worker, job_id=job_id) or claim(worker)
         while job is not None:

@@ -1,4 +1,8 @@
-"""The loop of a `werkstatt worker` process: claim a job, run it, repeat."""
+"""The loop of a `werkstatt worker` process: claim a job, run it, repeat.
+
+When nothing is due the worker polls again after `sleep` seconds; a delayed job (Job.run_after)
+is therefore claimed at the first poll after its time, at most `sleep` seconds late.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,8 @@ class Worker:
         return self._stop.is_set()
 
     def run(self, *, once: bool = False) -> int:
-        """Run jobs; with once=True return when the queue is empty. Returns how many ran."""
+        """Run jobs; with once=True return when no job is due (delayed jobs whose time has not
+        come stay queued). Returns how many ran."""
         processed = 0
         last_recovery = float("-inf")
         try:

@@ -4,9 +4,12 @@
   AnalysisResult (JSON, see `result_to_json`).
 - `request_analysis` is called after every vote (on commit, so it never holds up the vote): it
   queues the background job `opinions.analyse` unless one is already queued for the
-  conversation, and at most once every ANALYSIS_INTERVAL seconds. Votes that arrive within the
-  interval are picked up by the next vote after it, or by `refresh_if_stale`, which the
-  conversation and results pages call.
+  conversation (that job reads the votes when it runs, so it includes the new one). Analyses
+  are at least ANALYSIS_INTERVAL seconds apart: a vote within the interval after the last one
+  queues a delayed job, due when the interval ends (a trailing-edge debounce), so the last
+  votes of a burst are in the map at most an interval later without any further request.
+  `refresh_if_stale`, which the results pages call, does the same when votes (or moderation)
+  are newer than the shown result.
 - `next_statement` applies Polis's priority rule (the engine's) to the stored priority inputs.
 """
 
@@ -14,18 +17,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Hashable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from werkstatt.engines import opinions as engine
 from werkstatt.jobs.models import Job
-from werkstatt.jobs.services import enqueue
+from werkstatt.jobs.services import enqueue, nudge, run_now
 
 from ..models import AnalysisResult, Conversation, Participant, Statement, Vote
 
@@ -202,10 +205,47 @@ def latest_result(conversation: Conversation, *, full: bool = True) -> AnalysisR
 # --- debouncing -------------------------------------------------------------------------------
 
 
-def analysis_pending(conversation: Conversation) -> bool:
+def _queued(conversation: Conversation) -> QuerySet[Job]:
     return Job.objects.filter(
         kind=JOB_KIND, status=Job.Status.QUEUED, payload__conversation=conversation.pk
-    ).exists()
+    )
+
+
+def analysis_pending(conversation: Conversation) -> bool:
+    """Whether an analysis of the conversation is queued (perhaps delayed, see request_analysis)."""
+    return _queued(conversation).exists()
+
+
+def pending_analysis(conversation: Conversation) -> Job | None:
+    """The queued analysis job of the conversation, or None."""
+    return _queued(conversation).order_by("created", "pk").first()
+
+
+def next_analysis_time(conversation: Conversation) -> datetime | None:
+    """When the next analysis may start: ANALYSIS_INTERVAL seconds after the last one (its
+    result, or the start of one running now); None if that is not in the future."""
+    interval = timedelta(seconds=analysis_interval())
+    last = (
+        AnalysisResult.objects.filter(conversation=conversation)
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    running = (
+        Job.objects.filter(
+            kind=JOB_KIND,
+            status=Job.Status.RUNNING,
+            payload__conversation=conversation.pk,
+            started__isnull=False,
+        )
+        .order_by("-started")
+        .values_list("started", flat=True)
+        .first()
+    )
+    latest = max((t for t in (last, running) if t is not None), default=None)
+    if latest is None or latest + interval <= timezone.now():
+        return None
+    return latest + interval
 
 
 def is_stale(conversation: Conversation, result: AnalysisResult | None) -> bool:
@@ -221,27 +261,35 @@ def is_stale(conversation: Conversation, result: AnalysisResult | None) -> bool:
 
 
 def request_analysis(conversation: Conversation, *, force: bool = False) -> Job | None:
-    """Queue an analysis unless one is queued already or the last one is too recent.
+    """Have the conversation analysed soon: a debounce with at most one queued job.
 
-    Returns the queued job, or None when nothing was queued. `force` skips the interval (a
-    moderator's "recompute now"), never the one-queued-job rule.
+    - A job is queued already: nothing to do, it reads the votes when it runs (returns None).
+    - Otherwise queue one: due at once, or, within ANALYSIS_INTERVAL seconds after the last
+      analysis, delayed until the interval ends (see next_analysis_time). Returns the job.
+    - `force` (a moderator's "recompute now", an import) skips the interval: a new job is due
+      at once, and a queued delayed job is made due at once rather than queueing a second one
+      (returns it). A queued job that is due already is left as it is (returns None).
     """
-    if analysis_pending(conversation):
+    pending = pending_analysis(conversation)
+    if pending is not None and not force:  # the usual case during a burst of votes: no lock
+        nudge(pending)
         return None
-    if not force:
-        last = (
-            AnalysisResult.objects.filter(conversation=conversation)
-            .order_by("-computed_at")
-            .values_list("computed_at", flat=True)
-            .first()
-        )
-        if last is not None and timezone.now() - last < timedelta(seconds=analysis_interval()):
+    with transaction.atomic():
+        # One request at a time per conversation decides, so that two votes at the same moment
+        # don't queue two jobs.
+        list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk"))
+        pending = pending_analysis(conversation)
+        if pending is not None:
+            if force and pending.is_delayed:
+                return run_now(pending)
+            nudge(pending)
             return None
-    return enqueue(
-        JOB_KIND,
-        {"conversation": conversation.pk},
-        title=gettext("Opinion groups of “%(title)s”") % {"title": conversation.title},
-    )
+        return enqueue(
+            JOB_KIND,
+            {"conversation": conversation.pk},
+            title=gettext("Opinion groups of “%(title)s”") % {"title": conversation.title},
+            run_after=None if force else next_analysis_time(conversation),
+        )
 
 
 def refresh_if_stale(conversation: Conversation, result: AnalysisResult | None) -> Job | None:

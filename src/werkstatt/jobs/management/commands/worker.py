@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="Run the jobs queued now, then exit."
+            "--once",
+            action="store_true",
+            help="Run the jobs that are due now, then exit (delayed jobs wait for their time).",
         )
         parser.add_argument(
             "--sleep",
