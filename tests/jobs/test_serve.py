@@ -149,3 +149,34 @@ def test_serve_answers_http_and_stops_on_sigterm(shared_db):
     assert "Static files collected in" in stdout
     assert "Static files are not collected" not in stderr
     assert '"GET / HTTP/1.1" 200' in stdout  # the access log goes to stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_worker_builds_its_directory_copy_before_taking_requests():
+    from tests.factories import OrganisationFactory
+    from werkstatt.network.services import search
+    from werkstatt.web.management.commands.serve import warm_worker
+
+    made = OrganisationFactory()
+    search._directory = None
+    assert (
+        server_options(bind="127.0.0.1:0", workers=1, threads=1, timeout=5, max_requests=0)[
+            "post_worker_init"
+        ]
+        is warm_worker
+    )
+    warm_worker(None)
+    copy = search._directory
+    assert copy is not None and made.pk in set(copy.pks.tolist())
+    assert copy.generation == search.generation()
+
+
+def test_a_worker_starts_when_the_warm_up_fails(caplog):
+    # No database access here (pytest-django refuses it), as when the database is not ready.
+    from werkstatt.network.services import search
+    from werkstatt.web.management.commands.serve import warm_worker
+
+    search._directory = None
+    warm_worker(None)  # logs, does not raise
+    assert "Warming up the directory search failed" in caplog.text
+    assert search._directory is None

@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -421,16 +422,31 @@ def generation() -> str | None:
     return row[0] if row else None
 
 
+_directory_lock = threading.Lock()
+
+
 def _current_directory() -> _Directory:
     global _directory
     token = generation()
     cached = _directory
     if cached is not None and token is not None and cached.generation == token:
         return cached
-    directory = _load_directory(token)
-    if token is not None and not connection.in_atomic_block:
-        _directory = directory
-    return directory
+    if token is None or connection.in_atomic_block:
+        return _load_directory(token)
+    # One thread of a process builds the copy; the others wait for it instead of building
+    # their own at the same time (a server's first requests after a start or a change).
+    with _directory_lock:
+        cached = _directory
+        if cached is not None and cached.generation == token:
+            return cached
+        _directory = _load_directory(token)
+        return _directory
+
+
+def warm_up() -> None:
+    """Build this process's copy of the directory now (the web server's workers, before they
+    take requests; see web/management/commands/serve.py)."""
+    _current_directory()
 
 
 def _flat_km2(d: _Directory, positions: Any, lat: float, lon: float) -> np.ndarray:

@@ -12,6 +12,7 @@ Access log lines go to stdout, errors to stderr.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+logger = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -94,6 +97,20 @@ class WerkstattServer(BaseApplication):
         return application
 
 
+def warm_worker(worker: Any = None) -> None:
+    """gunicorn's post_worker_init: build the worker's in-memory copy of the directory before it
+    takes requests, so that the first visitors after a start do not wait for it (about a
+    second at 50,000 organisations). A server whose database is not ready yet still starts."""
+    try:
+        from werkstatt.network.services.search import warm_up
+
+        warm_up()
+    except Exception:
+        logger.exception("Warming up the directory search failed; it is built on first use")
+    finally:
+        connections.close_all()
+
+
 def server_options(
     *, bind: str, workers: int, threads: int, timeout: int, max_requests: int
 ) -> dict[str, Any]:
@@ -114,6 +131,7 @@ def server_options(
         "forwarded_allow_ips": os.environ.get("WERKSTATT_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         # gunicorn's control socket lives in $HOME and would clash between several servers.
         "control_socket_disable": True,
+        "post_worker_init": warm_worker,
     }
 
 
