@@ -26,6 +26,14 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import caches
 
     caches["pages"].clear()
+    # Every test starts in the site's language (German). A request to an /en/ address leaves
+    # English active in the thread afterwards (LocaleMiddleware activates, nothing resets), so
+    # the next test of the same worker would reverse English addresses and get English pages.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

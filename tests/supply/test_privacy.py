@@ -9,6 +9,7 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.supply.factories import CooperationOfferFactory, DemandFactory, InquiryFactory
 from werkstatt.accounts.services import data_download_contents, do_delete_account, export_user_data
 from werkstatt.supply.models import CooperationMessage, Demand, Inquiry, InquiryMessage
+from werkstatt.supply.services import privacy
 from werkstatt.supply.services.cooperation import do_express_interest
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_the_download_holds_what_the_person_posted_and_wrote_but_not_others_word
         "Wir suchen einen Partner für Kleinserien."
     ]
     assert "Geheime Antwort" not in str(data)
-    assert any("supply network" in str(line) for line in data_download_contents())
+    assert privacy.DESCRIPTION in data_download_contents()  # the profile page lists it
 
 
 def test_deleting_the_account_keeps_the_correspondence_without_the_person():
