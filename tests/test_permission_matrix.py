@@ -350,7 +350,12 @@ def world(db):
         "user_pk": users["user"].pk,
     }
     for module in APP_MATRICES:
+        before = dict(values)
         module.world(users, values)
+        # A placeholder taken twice would point one app's rows at another app's object (the
+        # same pk on SQLite by chance, another on PostgreSQL).
+        changed = sorted(key for key in before if values[key] != before[key])
+        assert not changed, f"{module.__name__} reuses the placeholders {changed}: rename them"
     return users, values
 
 

@@ -18,7 +18,7 @@ ID = {"pk": "{invited_demand}"}
 INQ = {"pk": "{inquiry}"}
 OF = {"pk": "{offer}"}
 MOF = {"pk": "{members_offer}"}
-CO = {"pk": "{contact}"}
+CO = {"pk": "{cooperation_contact}"}
 
 BUYER_ADMINS = "login 403 403 200 403 403 200"
 BUYER_ADMINS_POST = "login 403 403 302 403 403 302"
@@ -239,7 +239,7 @@ def world(users: dict, values: dict) -> None:
             "inquiry": inquiry.pk,
             "offer": offer.pk,
             "members_offer": members_offer.pk,
-            "contact": contact.pk,
+            "cooperation_contact": contact.pk,
             "attachment": attachment.pk,
             "members_attachment": members_attachment.pk,
             "inquiry_attachment": inquiry_attachment.pk,
