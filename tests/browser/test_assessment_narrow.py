@@ -28,13 +28,20 @@ def check_narrow(page, path: str) -> None:
     wraps = page.locator(".table-wrap")
     for k in range(wraps.count()):
         wrap = wraps.nth(k)
+        # A table in a closed disclosure ("Your votes so far") is not rendered: open it as a
+        # reader would (its size before that depends on whether Chromium laid it out).
+        closed = wrap.evaluate("e => { const d = e.closest('details'); return !!d && !d.open; }")
+        if closed:
+            wrap.locator("xpath=ancestor::details[1]/summary").click()
         if not wrap.evaluate("e => e.scrollWidth > e.clientWidth"):
             continue
         assert wrap.get_attribute("tabindex") == "0", path
         assert wrap.get_attribute("role") == "region", path
+        handle = wrap.element_handle()
         wrap.focus()
+        assert page.evaluate("e => document.activeElement === e", handle), path
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("e => e.scrollLeft > 0", arg=wrap.element_handle())
+        page.wait_for_function("e => e.scrollLeft > 0", arg=handle)
 
 
 def test_assessment_pages_fit_a_phone(browser, live_server, settings, reference_data):

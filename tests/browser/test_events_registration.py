@@ -50,7 +50,7 @@ def _person(email: str, name: str):
 
 def _log_out(page) -> None:
     account_menu(page).get_by_role("button", name=german("Log out")).click()
-    page.wait_for_load_state()
+    page.locator(".account-nav").get_by_role("link", name=german("Log in")).wait_for()
 
 
 def test_register_with_questions(page, reference_data, mailoutbox):
@@ -153,7 +153,10 @@ def test_a_full_event_moves_the_first_on_the_waiting_list_up_when_someone_cancel
     page.goto(event.get_absolute_url())
     assert german("You are registered.") in page.content()
     page.get_by_role("link", name=german("Your registration and ticket")).click()
-    assert page.locator(".ticket-code").is_visible()
+    # Wait for the ticket page: is_visible() does not wait, and a menu opened while the old
+    # page is still shown is closed again on the new one.
+    page.locator(".ticket-code").wait_for()
+    page.wait_for_load_state()
     _log_out(page)
     log_in(page, second.email, PASSWORD)
     page.goto(event.get_absolute_url())

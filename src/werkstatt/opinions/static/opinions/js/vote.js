@@ -1,14 +1,15 @@
 /*
- * Voting one statement at a time (opinions app), loaded with defer: after htmx has swapped in
- * the next statement, move the keyboard focus to it so that a screen reader reads it and the
- * buttons are one Tab away. The result of the vote is announced by the live region
+ * Voting one statement at a time (opinions app), loaded with defer: once htmx has swapped in
+ * the next statement and settled it, move the keyboard focus to it so that a screen reader reads
+ * it and the buttons are one Tab away. Not at afterSwap: htmx makes the new form's hx-post live
+ * only when it settles (20 ms later), and a quick Enter in between posted the form without htmx. The result of the vote is announced by the live region
  * #vote-status (filled by the server's out-of-band swap). Without JavaScript the forms post
  * normally and the page reloads at #abstimmen.
  */
 (function () {
   "use strict";
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSettle", function (event) {
     var card = document.getElementById("vote-card");
     if (!card || !event.detail || !event.detail.target) {
       return;
