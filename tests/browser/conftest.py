@@ -22,6 +22,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db):
+    """allauth counts logins per address in the default cache (a database table that the
+    transactional tests' flush leaves alone): at 30 logins a minute from 127.0.0.1 the journeys
+    together would get the 429 page. Each journey starts with none counted."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
