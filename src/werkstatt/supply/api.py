@@ -31,7 +31,6 @@ from rest_framework.utils.urls import replace_query_param
 from werkstatt import uploads
 from werkstatt.network.api import UserLanguageMixin
 from werkstatt.network.models import Capability, Certification, Material, Organisation, Sector
-from werkstatt.network.rules import is_organisation_admin
 
 from .forms import DemandFilterForm, admin_organisations
 from .models import (
@@ -985,11 +984,7 @@ class CooperationContactViewSet(
         require(request, "supply.reply_cooperationcontact", contact)
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        side = (
-            CooperationMessage.Side.INTERESTED
-            if is_organisation_admin(request.user, contact.organisation)
-            else CooperationMessage.Side.POSTER
-        )
+        side = cooperation_services.side_for(contact, request.user)
         call(
             cooperation_services.do_reply,
             contact,

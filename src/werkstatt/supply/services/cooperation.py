@@ -356,6 +356,16 @@ def do_express_interest(
     return contact
 
 
+def side_for(contact: CooperationContact, user: Any) -> str:
+    """The side `user` writes for in the conversation: the interested organisation's admins
+    write for it, everyone else allowed to reply (the profile's admins) for the profile's."""
+    from werkstatt.network.rules import is_organisation_admin
+
+    if is_organisation_admin(user, contact.organisation):
+        return CooperationMessage.Side.INTERESTED
+    return CooperationMessage.Side.POSTER
+
+
 @transaction.atomic
 def do_reply(contact: CooperationContact, user: Any, side: str, message: str) -> CooperationMessage:
     """A message in the conversation of an expression of interest, from `side` (the caller

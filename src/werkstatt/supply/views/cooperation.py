@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from werkstatt.network.rules import is_organisation_admin
-
 from ..forms import (
     CooperationFilterForm,
     CooperationOfferForm,
@@ -21,7 +19,7 @@ from ..forms import (
     ReplyForm,
     admin_organisations,
 )
-from ..models import CooperationContact, CooperationMessage, CooperationOffer
+from ..models import CooperationContact, CooperationOffer
 from ..services import cooperation as services
 from .common import GET, GET_POST, PAGE_SIZE, object_view, run
 
@@ -177,11 +175,7 @@ def cooperation_contact(request: HttpRequest, contact: CooperationContact) -> Ht
 def cooperation_contact_reply(request: HttpRequest, contact: CooperationContact) -> HttpResponse:
     if not request.user.has_perm("supply.reply_cooperationcontact", contact):
         raise PermissionDenied
-    side = (
-        CooperationMessage.Side.INTERESTED
-        if is_organisation_admin(request.user, contact.organisation)
-        else CooperationMessage.Side.POSTER
-    )
+    side = services.side_for(contact, request.user)
     form = ReplyForm(request.POST)
     try:
         if not form.is_valid():
